@@ -1,0 +1,3 @@
+"""equinox: filled in by its table."""
+
+SPECS = ()

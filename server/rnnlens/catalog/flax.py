@@ -1,0 +1,3 @@
+"""flax: filled in by its table."""
+
+SPECS = ()

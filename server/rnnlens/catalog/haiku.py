@@ -1,0 +1,3 @@
+"""haiku: filled in by its table."""
+
+SPECS = ()

@@ -1,0 +1,3 @@
+"""paddle: filled in by its table."""
+
+SPECS = ()

@@ -1,0 +1,231 @@
+"""PyTorch (`torch.nn`), as of torch 2.13.
+
+Quirks encoded here: two bias vectors per gate (`bias_ih` and `bias_hh`, kept for cuDNN); `proj_size`
+adds `weight_hr`, shrinks `weight_hh` to (g·h, p) and makes later layers see D·p inputs; `nn.RNN`'s 4th
+positional argument is `nonlinearity`, not `bias`; the cells validate nothing at construction.
+"""
+
+from __future__ import annotations
+
+from ..core.formula import Term, term
+from ..core.polynomial import Polynomial
+from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
+
+FRAMEWORK = "torch"
+FACTORY = (Arg("device", None), Arg("dtype", None))
+GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _type_check(name: str) -> Check:
+    return Check(
+        (name,),
+        lambda **v: not _is_int(v[name]),
+        lambda **v: f"{name} should be of type int, got: {type(v[name]).__name__}",
+    )
+
+
+def _bool_check(name: str) -> Check:
+    return Check(
+        (name,),
+        lambda **v: not isinstance(v[name], bool),
+        lambda **v: f"{name} should be of type bool, got: {type(v[name]).__name__}",
+    )
+
+
+RNN_CHECKS = (
+    Check(
+        ("dropout",),
+        lambda dropout: isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1,
+        "dropout should be a number in range [0, 1] representing the probability of an element being zeroed",
+    ),
+    Check(
+        ("dropout", "num_layers"),
+        lambda dropout, num_layers: dropout > 0 and num_layers == 1,
+        "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+        "num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+        severity="warning",
+    ),
+    _bool_check("bias"),
+    _bool_check("batch_first"),
+    _type_check("input_size"),
+    Check(("input_size",), lambda input_size: input_size <= 0, "input_size must be greater than zero"),
+    _type_check("hidden_size"),
+    Check(("hidden_size",), lambda hidden_size: hidden_size <= 0, "hidden_size must be greater than zero"),
+    Check(("num_layers",), lambda num_layers: num_layers <= 0, "num_layers must be greater than zero"),
+)
+PROJ_CHECKS = (
+    Check(
+        ("proj_size",),
+        lambda proj_size: proj_size < 0,
+        "proj_size should be a positive integer or zero to disable projections",
+    ),
+    Check(
+        ("proj_size", "hidden_size"),
+        lambda proj_size, hidden_size: proj_size >= hidden_size,
+        "proj_size has to be smaller than hidden_size",
+    ),
+)
+NO_PROJ_CHECK = Check(
+    ("proj_size",),
+    lambda proj_size: proj_size is not None,
+    "proj_size argument is only supported for LSTM, not RNN or GRU",
+)
+NONLINEARITY_CHECK = Check(
+    ("nonlinearity",),
+    lambda nonlinearity: nonlinearity not in ("tanh", "relu"),
+    "Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.",
+)
+
+SIZES = (Arg("input_size"), Arg("hidden_size"), Arg("num_layers", 1))
+AFTER_BIAS = (Arg("batch_first", False), Arg("dropout", 0.0), Arg("bidirectional", False))
+# Passing proj_size to RNN or GRU is an error even when it is 0, so its absence is the default.
+NO_PROJ = (Arg("proj_size", None, keyword_only=True),)
+
+
+def _direction_block(gates: int, hidden: Polynomial, inputs: Polynomial, state: Polynomial, projection: int,
+                     bias: bool) -> Term:
+    """One layer in one direction: g·(h·i + h·r [+ 2·h]) [+ p·h]."""
+    h = term(hidden)
+    recurrent = h**2 if state == hidden else h * term(state)
+    inner = h * term(inputs) + recurrent
+    if bias:
+        inner = inner + 2 * h
+    block = gates * inner if gates > 1 else inner
+    return block + term(projection) * h if projection else block
+
+
+def _stacked(mode: str):
+    gates = GATES[mode]
+
+    def build(c: Config) -> Built:
+        hidden, layers = c.size("hidden_size"), c.known("num_layers")
+        bias, directions = c.flag("bias"), 2 if c.flag("bidirectional") else 1
+        projection = c.known("proj_size") or 0
+        state = Polynomial.constant(projection) if projection else hidden
+        tensors, blocks = [], []
+        for layer in range(layers):
+            inputs = c.input if layer == 0 else directions * state
+            for direction in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                tensors += [tensor(f"weight_ih{suffix}", gates * hidden, inputs),
+                            tensor(f"weight_hh{suffix}", gates * hidden, state)]
+                if bias:
+                    tensors += [tensor(f"bias_ih{suffix}", gates * hidden, role=BIAS),
+                                tensor(f"bias_hh{suffix}", gates * hidden, role=BIAS)]
+                if projection:
+                    tensors.append(tensor(f"weight_hr{suffix}", projection, hidden))
+            if layer < 2:
+                block = _direction_block(gates, hidden, inputs, state, projection, bias)
+                blocks.append(directions * block if directions > 1 else block)
+        formula = blocks[0]
+        if layers > 1:
+            formula = formula + (layers - 1) * blocks[1] if layers > 2 else formula + blocks[1]
+        return Built(tuple(tensors), formula, directions * state)
+
+    return build
+
+
+def _cell(mode: str):
+    gates = GATES[mode]
+
+    def build(c: Config) -> Built:
+        hidden, inputs, bias = c.size("hidden_size"), c.input, c.flag("bias")
+        tensors = [tensor("weight_ih", gates * hidden, inputs), tensor("weight_hh", gates * hidden, hidden)]
+        if bias:
+            tensors += [tensor("bias_ih", gates * hidden, role=BIAS), tensor("bias_hh", gates * hidden, role=BIAS)]
+        return Built(tuple(tensors), _direction_block(gates, hidden, inputs, hidden, 0, bias), hidden)
+
+    return build
+
+
+NEGATIVE_CELL_SIZE = Check(
+    ("input_size", "hidden_size"),
+    lambda input_size, hidden_size: input_size < 0 or hidden_size < 0,
+    "Trying to create tensor with negative dimension",
+)
+
+
+def _linear(c: Config) -> Built:
+    inputs, outputs = c.size("in_features"), c.size("out_features")
+    tensors = [tensor("weight", outputs, inputs)]
+    formula = term(outputs) * term(inputs)
+    if c.flag("bias"):
+        tensors.append(tensor("bias", outputs, role=BIAS))
+        formula = formula + term(outputs)
+    return Built(tuple(tensors), formula, outputs)
+
+
+def _embedding(c: Config) -> Built:
+    rows, width = c.size("num_embeddings"), c.size("embedding_dim")
+    table = tensor("weight", rows, width, role=TABLE, trainable=not c.flag("_freeze"))
+    return Built((table,), term(rows) * term(width), width)
+
+
+def _layer_norm(c: Config) -> Built:
+    shape = c.sizes("normalized_shape")
+    width = term(shape[0])
+    for dimension in shape[1:]:
+        width = width * term(dimension)
+    if not c.flag("elementwise_affine"):
+        return Built((), term(0), shape[-1])
+    tensors = [tensor("weight", *shape, role=SCALE)]
+    formula = width
+    if c.flag("bias"):
+        tensors.append(tensor("bias", *shape, role=BIAS))
+        formula = 2 * width
+    return Built(tuple(tensors), formula, shape[-1])
+
+
+def _conv1d(c: Config) -> Built:
+    outputs, groups = c.size("out_channels"), c.known("groups")
+    # A polynomial cannot be divided by the group count, so grouped convolutions need a known input.
+    inputs = c.size("in_channels") if groups == 1 else Polynomial.constant(c.known("in_channels") // groups)
+    kernel = c.sizes("kernel_size")[0]
+    tensors = [tensor("weight", outputs, inputs, kernel)]
+    formula = term(outputs) * term(inputs) * term(kernel)
+    if c.flag("bias"):
+        tensors.append(tensor("bias", outputs, role=BIAS))
+        formula = formula + term(outputs)
+    return Built(tuple(tensors), formula, outputs)
+
+
+CONV_CHECKS = (
+    Check(("groups",), lambda groups: groups <= 0, "groups must be a positive integer"),
+    Check(("in_channels", "groups"), lambda in_channels, groups: in_channels % groups != 0,
+          "in_channels must be divisible by groups"),
+    Check(("out_channels", "groups"), lambda out_channels, groups: out_channels % groups != 0,
+          "out_channels must be divisible by groups"),
+)
+
+SPECS = (
+    LayerSpec(FRAMEWORK, "RNN", SIZES + (Arg("nonlinearity", "tanh"), Arg("bias", True)) + AFTER_BIAS + FACTORY
+              + NO_PROJ, _stacked("RNN"), RNN_CHECKS + (NONLINEARITY_CHECK, NO_PROJ_CHECK), "input_size"),
+    LayerSpec(FRAMEWORK, "LSTM", SIZES + (Arg("bias", True),) + AFTER_BIAS + (Arg("proj_size", 0),) + FACTORY,
+              _stacked("LSTM"), RNN_CHECKS + PROJ_CHECKS, "input_size"),
+    LayerSpec(FRAMEWORK, "GRU", SIZES + (Arg("bias", True),) + AFTER_BIAS + FACTORY + NO_PROJ,
+              _stacked("GRU"), RNN_CHECKS + (NO_PROJ_CHECK,), "input_size"),
+    LayerSpec(FRAMEWORK, "RNNCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True),
+                                     Arg("nonlinearity", "tanh")) + FACTORY,
+              _cell("RNN"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+    LayerSpec(FRAMEWORK, "LSTMCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True)) + FACTORY,
+              _cell("LSTM"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+    LayerSpec(FRAMEWORK, "GRUCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True)) + FACTORY,
+              _cell("GRU"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+    LayerSpec(FRAMEWORK, "Linear", (Arg("in_features"), Arg("out_features"), Arg("bias", True)) + FACTORY,
+              _linear, (), "in_features", kind="common"),
+    LayerSpec(FRAMEWORK, "Embedding", (Arg("num_embeddings"), Arg("embedding_dim"), Arg("padding_idx", None),
+                                       Arg("max_norm", None), Arg("norm_type", 2.0), Arg("scale_grad_by_freq", False),
+                                       Arg("sparse", False), Arg("_weight", None), Arg("_freeze", False)) + FACTORY,
+              _embedding, (), None, kind="common"),
+    LayerSpec(FRAMEWORK, "LayerNorm", (Arg("normalized_shape"), Arg("eps", 1e-5), Arg("elementwise_affine", True),
+                                       Arg("bias", True)) + FACTORY,
+              _layer_norm, (), None, kind="common"),
+    LayerSpec(FRAMEWORK, "Conv1d", (Arg("in_channels"), Arg("out_channels"), Arg("kernel_size"), Arg("stride", 1),
+                                    Arg("padding", 0), Arg("dilation", 1), Arg("groups", 1), Arg("bias", True),
+                                    Arg("padding_mode", "zeros")) + FACTORY,
+              _conv1d, CONV_CHECKS, "in_channels", kind="common"),
+)
