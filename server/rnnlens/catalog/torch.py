@@ -12,6 +12,19 @@ from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
 
 FRAMEWORK = "torch"
+# Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
+MODULES = {path: "" for path in ("torch.nn", "torch.nn.modules", "torch.nn.modules.rnn", "torch.nn.modules.linear",
+                                 "torch.nn.modules.sparse", "torch.nn.modules.normalization", "torch.nn.modules.conv")}
+MODEL_BASES = ("torch.nn.Module", "torch.nn.modules.module.Module")
+SEQUENTIAL = ("torch.nn.Sequential", "torch.nn.ModuleList")
+FUNCTIONAL = ()
+PARAMETER_FREE = frozenset({
+    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "Identity", "Flatten", "Unflatten", "ReLU", "ReLU6",
+    "LeakyReLU", "ELU", "GELU", "SELU", "SiLU", "Mish", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Softplus",
+    "Hardtanh", "Hardswish", "Hardsigmoid", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveAvgPool2d", "Upsample", "ZeroPad1d", "ConstantPad1d",
+    "CrossEntropyLoss", "MSELoss", "NLLLoss", "CTCLoss", "BCELoss", "BCEWithLogitsLoss", "L1Loss",
+})
 FACTORY = (Arg("device", None), Arg("dtype", None))
 GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 

@@ -1,0 +1,9 @@
+"""Source analysis: find recurrent-layer constructors in Python source and count them statically.
+
+Never imports or runs the code it reads; knows nothing of editors or the language server protocol.
+"""
+
+from .document import analyze
+from .findings import DocumentAnalysis, Finding, ModelFinding
+
+__all__ = ["DocumentAnalysis", "Finding", "ModelFinding", "analyze"]

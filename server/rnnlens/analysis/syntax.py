@@ -1,0 +1,116 @@
+"""Parsing with tree-sitter, and the few node helpers the analysis needs.
+
+tree-sitter is error-tolerant: a file mid-edit still yields every intact call, and a previous tree
+can be reused after an edit. All traversal here is iterative, so 1,000-deep nesting cannot overflow
+Python's stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Optional
+
+import tree_sitter
+import tree_sitter_python
+
+Node = tree_sitter.Node
+Tree = tree_sitter.Tree
+
+SCOPE_TYPES = frozenset({"module", "class_definition", "function_definition", "lambda"})
+LOOP_TYPES = frozenset({"for_statement", "while_statement", "list_comprehension", "set_comprehension",
+                        "dictionary_comprehension", "generator_expression"})
+
+
+@lru_cache(maxsize=1)
+def language() -> tree_sitter.Language:
+    return tree_sitter.Language(tree_sitter_python.language())
+
+
+def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
+    parser = tree_sitter.Parser(language())
+    return parser.parse(source, previous) if previous is not None else parser.parse(source)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A byte range with its start and end as (row, byte column); positions are converted to
+    editor or CLI columns only at the edges."""
+
+    start_byte: int
+    end_byte: int
+    start: tuple
+    end: tuple
+
+    @classmethod
+    def of(cls, node: Node) -> "Span":
+        return cls(node.start_byte, node.end_byte, tuple(node.start_point), tuple(node.end_point))
+
+    @classmethod
+    def between(cls, first: Node, last: Node) -> "Span":
+        return cls(first.start_byte, last.end_byte, tuple(first.start_point), tuple(last.end_point))
+
+    @property
+    def line(self) -> int:
+        """1-based line of the start."""
+        return self.start[0] + 1
+
+
+def text(node: Optional[Node]) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """Every node below root in document order, without recursion."""
+    cursor = root.walk()
+    while True:
+        yield cursor.node
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def enclosing(node: Node, types: frozenset) -> Optional[Node]:
+    parent = node.parent
+    while parent is not None and parent.type not in types:
+        parent = parent.parent
+    return parent
+
+
+def dotted(node: Node) -> Optional[str]:
+    """`a.b.c` for an identifier or attribute chain, else None."""
+    parts = []
+    while node.type == "attribute":
+        attribute = node.child_by_field_name("attribute")
+        if attribute is None:
+            return None
+        parts.append(text(attribute))
+        node = node.child_by_field_name("object")
+        if node is None:
+            return None
+    if node.type != "identifier":
+        return None
+    parts.append(text(node))
+    return ".".join(reversed(parts))
+
+
+def call_arguments(call: Node) -> tuple:
+    """(positional nodes, {keyword: (name node, value node)}, has unpacking) of a call."""
+    positional, keywords, unpacking = [], {}, False
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        return (), {}, False
+    for child in arguments.named_children:
+        if child.type == "keyword_argument":
+            name, value = child.child_by_field_name("name"), child.child_by_field_name("value")
+            if name is not None and value is not None:
+                keywords[text(name)] = (child, value)
+        elif child.type in ("list_splat", "dictionary_splat"):
+            unpacking = True
+        elif child.type != "comment":
+            positional.append(child)
+    return tuple(positional), keywords, unpacking

@@ -1,0 +1,349 @@
+"""A small, bounded interpreter for the expressions that give layers their sizes.
+
+It never runs user code: it reads literals, constants, arithmetic, tuples and a few builtins, and
+follows names to their bindings. Every value carries where it came from (`HIDDEN at line 3`).
+Everything is bounded — steps, nesting depth, integer size — and an exhausted bound gives an
+`Opaque` value ("unknown, and why"), never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Dict, Optional, Tuple, Union
+
+from ..core import Polynomial
+from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Scopes
+from .syntax import Node, dotted, enclosing, text
+
+MAX_INT_BITS = 64
+MAX_DEPTH = 60
+MAX_STEPS = 200_000
+MAX_ITEMS = 4_096
+
+
+@dataclass(frozen=True)
+class Known:
+    value: Any  # int, float, bool, str or None
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Symbolic:
+    """An integer size that is a polynomial in unknown names (`2 * hidden`)."""
+
+    polynomial: Polynomial
+    reasons: Tuple[Tuple[str, str], ...]  # (unknown name, why it is unknown)
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Opaque:
+    name: str
+    reason: str
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Items:
+    items: Tuple["Value", ...]
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    entries: Tuple[Tuple[Any, "Value"], ...]
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """A layer constructor call (the call node); what it counts is the analysis's business."""
+
+    call: Node
+    origins: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """A symbolic tensor in a Keras-style graph: its last-axis size and the layers that made it."""
+
+    size: "Value"
+    producers: frozenset = frozenset()
+    origins: Tuple[str, ...] = ()
+
+
+Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef]
+
+
+def with_origin(value: Value, origin: str) -> Value:
+    return replace(value, origins=value.origins + (origin,)) if origin not in value.origins else value
+
+
+def as_polynomial(value: Value) -> Optional[Polynomial]:
+    if isinstance(value, Known) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        return Polynomial.constant(value.value)
+    if isinstance(value, Symbolic):
+        return value.polynomial
+    return None
+
+
+def unknown_name(node: Node) -> str:
+    name = dotted(node)
+    if name is not None:
+        return name
+    source = " ".join(text(node).split())
+    return source if len(source) <= 40 else source[:39] + "…"
+
+
+@dataclass
+class Budget:
+    steps: int = 0
+
+    def spend(self) -> bool:
+        self.steps += 1
+        return self.steps <= MAX_STEPS
+
+
+CallHook = Callable[[Node, "Evaluator"], Optional[Value]]
+
+
+@dataclass
+class Evaluator:
+    scopes: Scopes
+    on_call: CallHook
+    budget: Budget = field(default_factory=Budget)
+    _memo: Dict[int, Value] = field(default_factory=dict)
+    _active: set = field(default_factory=set)
+    _depth: int = 0
+
+    def evaluate(self, node: Node) -> Value:
+        cached = self._memo.get(node.id)
+        if cached is not None:
+            return cached
+        if node.id in self._active:
+            return Opaque(unknown_name(node), "defined in terms of itself")
+        if self._depth >= MAX_DEPTH:
+            return Opaque(unknown_name(node), "nested too deeply to follow")
+        if not self.budget.spend():
+            return Opaque(unknown_name(node), "the analysis ran out of its step budget")
+        self._active.add(node.id)
+        self._depth += 1
+        try:
+            value = self._evaluate(node)
+        finally:
+            self._depth -= 1
+            self._active.discard(node.id)
+        self._memo[node.id] = value
+        return value
+
+    def _evaluate(self, node: Node) -> Value:
+        kind = node.type
+        if kind == "integer":
+            return _integer(node)
+        if kind == "float":
+            try:
+                return Known(float(text(node).replace("_", "")))
+            except ValueError:
+                return Opaque(text(node), "not a number this tool reads")
+        if kind in ("true", "false"):
+            return Known(kind == "true")
+        if kind == "none":
+            return Known(None)
+        if kind in ("string", "concatenated_string"):
+            return _string(node)
+        if kind == "parenthesized_expression":
+            inner = node.named_children
+            return self.evaluate(inner[0]) if len(inner) == 1 else Opaque(unknown_name(node), "not understood")
+        if kind in ("tuple", "list", "expression_list"):
+            children = [c for c in node.named_children if c.type != "comment"]
+            if len(children) > MAX_ITEMS:
+                return Opaque(unknown_name(node), "too many items")
+            return Items(tuple(self.evaluate(child) for child in children))
+        if kind == "dictionary":
+            return self._dictionary(node)
+        if kind == "identifier":
+            return self._name(node)
+        if kind == "attribute":
+            return self._attribute(node)
+        if kind == "unary_operator":
+            return self._unary(node)
+        if kind == "binary_operator":
+            return self._binary(node)
+        if kind == "conditional_expression":
+            return self._conditional(node)
+        if kind == "subscript":
+            return self._subscript(node)
+        if kind == "call":
+            hooked = self.on_call(node, self)
+            return hooked if hooked is not None else self._builtin_call(node)
+        return Opaque(unknown_name(node), "an expression this tool does not evaluate")
+
+    def _name(self, node: Node) -> Value:
+        name = text(node)
+        binding = self.scopes.lookup(name, node)
+        if binding is None:
+            return Opaque(name, "not defined in this file")
+        origin = f"{name} at line {binding.line}"
+        if binding.kind == ASSIGN and binding.value is not None:
+            return with_origin(self.evaluate(binding.value), origin)
+        if binding.kind == PARAMETER:
+            function = enclosing(binding.node, frozenset({"function_definition", "lambda"}))
+            owner = text(function.child_by_field_name("name")) if function is not None else "a lambda"
+            reason = f"a parameter of `{owner}` (line {binding.line})"
+            return Symbolic(Polynomial.symbol(name), ((name, reason),), (origin,))
+        if binding.kind in (IMPORT, DEFINITION):
+            return Opaque(name, f"names a module, class or function (line {binding.line})", (origin,))
+        return Opaque(name, f"assigned in a way this tool does not follow (line {binding.line})", (origin,))
+
+    def _attribute(self, node: Node) -> Value:
+        target = dotted(node)
+        if target is not None and target.startswith("self.") and target.count(".") == 1:
+            binding = self.scopes.class_attribute(node, target[5:])
+            if binding is not None and binding.value is not None:
+                return with_origin(self.evaluate(binding.value), f"{target} at line {binding.line}")
+        name = target or unknown_name(node)
+        return Symbolic(Polynomial.symbol(name), ((name, "an attribute this tool cannot follow"),))
+
+    def _dictionary(self, node: Node) -> Value:
+        entries = []
+        for pair in node.named_children:
+            if pair.type != "pair":
+                return Opaque(unknown_name(node), "a dictionary this tool cannot follow")
+            key = self.evaluate(pair.child_by_field_name("key"))
+            if not isinstance(key, Known):
+                return Opaque(unknown_name(node), "a dictionary with computed keys")
+            entries.append((key.value, self.evaluate(pair.child_by_field_name("value"))))
+        return Mapping(tuple(entries))
+
+    def _unary(self, node: Node) -> Value:
+        operand = self.evaluate(node.child_by_field_name("argument"))
+        operator = text(node.child_by_field_name("operator"))
+        if operator == "-":
+            return _arithmetic(Known(0), operand, "-", node)
+        if operator == "+":
+            return operand
+        return Opaque(unknown_name(node), "an operator this tool does not evaluate")
+
+    def _binary(self, node: Node) -> Value:
+        left = self.evaluate(node.child_by_field_name("left"))
+        right = self.evaluate(node.child_by_field_name("right"))
+        return _arithmetic(left, right, text(node.child_by_field_name("operator")), node)
+
+    def _conditional(self, node: Node) -> Value:
+        children = node.named_children
+        if len(children) != 3:
+            return Opaque(unknown_name(node), "not understood")
+        chosen, condition, other = children
+        test = self.evaluate(condition)
+        if isinstance(test, Known):
+            return self.evaluate(chosen if test.value else other)
+        return Opaque(unknown_name(node), "depends on a condition that is not known")
+
+    def _subscript(self, node: Node) -> Value:
+        container = self.evaluate(node.child_by_field_name("value"))
+        index_node = node.child_by_field_name("subscript")
+        index = self.evaluate(index_node) if index_node is not None else Opaque("", "")
+        if isinstance(index, Known) and isinstance(container, Items) and isinstance(index.value, int):
+            if -len(container.items) <= index.value < len(container.items):
+                return container.items[index.value]
+        if isinstance(index, Known) and isinstance(container, Mapping):
+            for key, value in container.entries:
+                if key == index.value and type(key) is type(index.value):
+                    return with_origin(value, f"{unknown_name(node)}")
+        return Opaque(unknown_name(node), "an item this tool cannot look up")
+
+    def _builtin_call(self, node: Node) -> Value:
+        function = node.child_by_field_name("function")
+        name = dotted(function) if function is not None else None
+        arguments = node.child_by_field_name("arguments")
+        values = [self.evaluate(a) for a in (arguments.named_children if arguments is not None else ())
+                  if a.type not in ("keyword_argument", "comment")]
+        if name in ("int", "round") and len(values) == 1 and isinstance(values[0], Known):
+            if isinstance(values[0].value, (int, float)) and not isinstance(values[0].value, bool):
+                if abs(values[0].value) < 2**MAX_INT_BITS:
+                    return Known(int(values[0].value) if name == "int" else round(values[0].value), values[0].origins)
+        if name == "len" and len(values) == 1 and isinstance(values[0], Items):
+            return Known(len(values[0].items), values[0].origins)
+        if name in ("max", "min") and values:
+            items = values[0].items if len(values) == 1 and isinstance(values[0], Items) else values
+            if items and all(isinstance(v, Known) and isinstance(v.value, (int, float)) for v in items):
+                chosen = (max if name == "max" else min)(v.value for v in items)
+                return Known(chosen, tuple(o for v in items for o in v.origins))
+        return Opaque(unknown_name(node), "the result of a call this tool does not evaluate")
+
+
+def _integer(node: Node) -> Value:
+    source = text(node).replace("_", "").lower()
+    try:
+        if source.endswith(("j", "l")):
+            raise ValueError
+        if len(source) > 40:
+            return Opaque(source[:20] + "…", "a number too large to be a size")
+        value = int(source, 0)
+    except ValueError:
+        return Opaque(text(node), "not an integer this tool reads")
+    return Known(value)
+
+
+def _string(node: Node) -> Value:
+    if node.type == "concatenated_string" or any(c.type == "interpolation" for c in node.named_children):
+        return Opaque(unknown_name(node), "a computed string")
+    content = [c for c in node.named_children if c.type == "string_content"]
+    raw = text(content[0]) if content else ""
+    return Known(raw)
+
+
+def _too_large(value: Any) -> bool:
+    return isinstance(value, int) and abs(value).bit_length() > MAX_INT_BITS
+
+
+def _arithmetic(left: Value, right: Value, operator: str, node: Node) -> Value:
+    origins = left.origins + tuple(o for o in right.origins if o not in left.origins)
+    if isinstance(left, Known) and isinstance(right, Known):
+        return _known_arithmetic(left.value, right.value, operator, node, origins)
+    if isinstance(left, Items) and isinstance(right, Items) and operator == "+":
+        return Items(left.items + right.items, origins)
+    if isinstance(left, Items) and isinstance(right, Known) and operator == "*":
+        if isinstance(right.value, int) and 0 <= right.value and len(left.items) * right.value <= MAX_ITEMS:
+            return Items(left.items * right.value, origins)
+    a, b = as_polynomial(left), as_polynomial(right)
+    if a is not None and b is not None and operator in ("+", "-", "*"):
+        result = a + b if operator == "+" else a - b if operator == "-" else a * b
+        if any(_too_large(c) for c in result.terms.values()):
+            return Opaque(unknown_name(node), "too large to be a size")
+        reasons = _reasons(left) + tuple(r for r in _reasons(right) if r not in _reasons(left))
+        return Symbolic(result, reasons, origins) if not result.is_constant else Known(result.value, origins)
+    for side in (left, right):
+        if isinstance(side, Opaque):
+            return Opaque(side.name if side.name else unknown_name(node), side.reason, origins)
+    return Opaque(unknown_name(node), "arithmetic on values that are not known", origins)
+
+
+def _reasons(value: Value) -> Tuple[Tuple[str, str], ...]:
+    return value.reasons if isinstance(value, Symbolic) else ()
+
+
+def _known_arithmetic(a: Any, b: Any, operator: str, node: Node, origins: Tuple[str, ...]) -> Value:
+    numbers = (int, float)
+    if not (isinstance(a, numbers) and isinstance(b, numbers)):
+        if operator == "+" and isinstance(a, str) and isinstance(b, str) and len(a) + len(b) < 1_000:
+            return Known(a + b, origins)
+        return Opaque(unknown_name(node), "an operation on values that are not numbers", origins)
+    try:
+        if operator == "**":
+            if isinstance(b, int) and isinstance(a, int):
+                if b < 0 or abs(a).bit_length() * b > MAX_INT_BITS + 1:
+                    return Opaque(unknown_name(node), "too large to be a size", origins)
+            elif abs(b) > 1_000 or abs(a) > 2**MAX_INT_BITS:
+                return Opaque(unknown_name(node), "too large to be a size", origins)
+        result = {
+            "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
+            "//": lambda: a // b, "%": lambda: a % b, "**": lambda: a**b,
+        }.get(operator, lambda: None)()
+    except (ArithmeticError, ValueError, TypeError):
+        return Opaque(unknown_name(node), "arithmetic that fails (e.g. division by zero)", origins)
+    if result is None or isinstance(result, complex):
+        return Opaque(unknown_name(node), f"the operator `{operator}` is not evaluated", origins)
+    if _too_large(result) or (isinstance(result, float) and abs(result) > 2.0**MAX_INT_BITS):
+        return Opaque(unknown_name(node), "too large to be a size", origins)
+    return Known(result, origins)

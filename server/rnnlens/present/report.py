@@ -1,0 +1,81 @@
+"""The versioned JSON report of `rnnlens check --json`.
+
+Version 1. Adding keys keeps the version; renaming or removing one bumps it (see the README).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ..analysis.findings import DocumentAnalysis, Finding, ModelFinding
+from ..core import Polynomial
+from .locate import Locator
+
+VERSION = 1
+
+
+def _number(value: Optional[Polynomial]) -> Optional[int]:
+    return value.value if value is not None and value.is_constant else None
+
+
+def _dimension(value: Polynomial) -> Any:
+    return value.value if value.is_constant else str(value)
+
+
+def layer_record(finding: Finding, analysis: DocumentAnalysis, locator: Locator) -> Dict[str, Any]:
+    count = finding.count
+    record: Dict[str, Any] = locator.span(finding.span)
+    record.update({
+        "framework": finding.framework,
+        "layer": finding.layer,
+        "params": _number(count.total),
+        "trainable_params": _number(count.trainable),
+        "formula": count.formula,
+        "unknowns": [{"argument": u.argument, "name": u.name, "reason": u.reason} for u in finding.unknowns],
+        "tensors": [{"name": t.name, "shape": [_dimension(d) for d in t.shape], "params": _dimension(t.params),
+                     "trainable": t.trainable} for t in count.tensors],
+        "wrapped_by": None,
+        "diagnostics": [dict(locator.span(d.span), severity=d.severity, message=d.message)
+                        for d in finding.diagnostics],
+        "params_polynomial": None if count.total is None or count.total.is_constant else str(count.total),
+        "output_size": None if count.output_size is None else _dimension(count.output_size),
+        "macs_per_step": None if count.macs_per_step is None else _dimension(count.macs_per_step),
+        "arguments": [{"name": a.name, "value": a.display, "known": a.known, "origins": list(a.origins)}
+                      for a in finding.arguments],
+        "model": finding.model,
+    })
+    if finding.namespace:
+        record["namespace"] = finding.namespace
+    if finding.wrapped_by is not None:
+        wrapper = locator.span(analysis.findings[finding.wrapped_by].span)
+        record["wrapped_by"] = {key: wrapper[key] for key in ("line", "column", "cell") if key in wrapper}
+    return record
+
+
+def model_record(model: ModelFinding, locator: Locator) -> Dict[str, Any]:
+    record: Dict[str, Any] = {"name": model.name}
+    location = locator.span(model.span)
+    record.update({key: location[key] for key in ("cell", "line", "column") if key in location})
+    record.update({
+        "kind": model.kind,
+        "framework": model.framework,
+        "params": _number(model.total) if model.status != "unknown" else None,
+        "trainable_params": _number(model.trainable) if model.status != "unknown" else None,
+        "status": model.status,
+        "not_counted": list(model.not_counted),
+        "params_polynomial": None if model.total is None or model.total.is_constant else str(model.total),
+    })
+    return record
+
+
+def file_record(path: str, analysis: DocumentAnalysis, locator: Locator) -> Dict[str, Any]:
+    layers = [layer_record(f, analysis, locator) for f in analysis.findings]
+    diagnostics: List[Dict[str, Any]] = [
+        dict(d, layer=layer["layer"]) for layer in layers for d in layer["diagnostics"]
+    ]
+    return {"path": path, "layers": layers, "models": [model_record(m, locator) for m in analysis.models],
+            "diagnostics": diagnostics}
+
+
+def document(files: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"version": VERSION, "files": files}

@@ -1,0 +1,115 @@
+"""The CLI's human output: each constructor line annotated as the editor shows it, then a table per
+model in the vocabulary of torchinfo and Keras `summary()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+from ..analysis.findings import LOWER_BOUND, DocumentAnalysis, Finding, ModelFinding
+from .labels import COMPACT, hint_label, memory
+from .locate import Locator
+
+MAX_SOURCE_WIDTH = 90
+
+
+@dataclass(frozen=True)
+class Style:
+    colour: bool = False
+    hint_style: str = COMPACT
+    dtype: str = "float32"
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.colour else text
+
+
+BOLD, DIM, HINT, ERROR, WARNING = "1", "2", "36", "31", "33"
+
+
+def _shorten(line: str) -> str:
+    line = line.rstrip()
+    return line if len(line) <= MAX_SOURCE_WIDTH else line[: MAX_SOURCE_WIDTH - 1] + "…"
+
+
+def _where(locator: Locator, offset: int) -> str:
+    cell = locator.cell_of(offset)
+    point = locator.point(offset)
+    if cell is None:
+        return str(point["line"])
+    return f"cell {cell[0]}:{point['line'] - cell[1]}"
+
+
+def annotated_lines(analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
+    lines = []
+    for finding in analysis.findings:
+        end_line = locator.point(finding.span.end_byte)["line"]
+        label = hint_label(finding, style.hint_style)
+        source = _shorten(locator.line_text(end_line))
+        number = style.paint(f"{_where(locator, finding.span.end_byte):>6} │", DIM)
+        lines.append(f"{number} {source}  {style.paint('‹' + label + '›', HINT)}")
+        for diagnostic in finding.diagnostics:
+            colour = ERROR if diagnostic.severity == "error" else WARNING
+            lines.append(f"{style.paint('       │', DIM)}   {style.paint(diagnostic.severity, colour)}: "
+                         f"{diagnostic.message}")
+    return lines
+
+
+def _table(rows: List[List[str]], style: Style) -> List[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rule = "─" * (sum(widths) + 3 * (len(widths) - 1))
+    rendered = []
+    for index, row in enumerate(rows):
+        cells = [cell.ljust(width) if column < 2 else cell.rjust(width)
+                 for column, (cell, width) in enumerate(zip(row, widths))]
+        line = "   ".join(cells).rstrip()
+        rendered.append(style.paint(line, BOLD) if index == 0 else line)
+        if index == 0:
+            rendered.append(rule)
+    rendered.append(rule)
+    return rendered
+
+
+def _count_text(finding: Finding) -> str:
+    total = finding.count.total
+    return "?" if total is None else str(total)
+
+
+def model_table(model: ModelFinding, analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
+    where = _where(locator, model.span.start_byte)
+    lines = [style.paint(f'Model: "{model.name}"', BOLD) + f" ({model.framework} {model.kind}, line {where})"]
+    rows = [["Layer (type)", "Framework", "Output", "Param #", "Trainable", "Tensors"]]
+    for index in model.members:
+        finding = analysis.findings[index]
+        output = finding.count.output_size
+        rows.append([f"{finding.layer} (line {_where(locator, finding.span.start_byte)})", finding.framework,
+                     "?" if output is None else str(output), _count_text(finding),
+                     "?" if finding.count.trainable is None else str(finding.count.trainable),
+                     str(len(finding.count.tensors))])
+    lines += _table(rows, style)
+    total = model.total
+    prefix = "≥ " if model.status == LOWER_BOUND else ""
+    if total is not None and total.is_constant:
+        sizes = f"{memory(total, 'float32')} fp32"
+        if style.dtype != "float32":
+            sizes += f", {memory(total, style.dtype)} {style.dtype}"
+        lines.append(f"Total params: {prefix}{total} ({sizes})")
+        trainable = model.trainable.value
+        lines.append(f"Trainable params: {prefix}{trainable:,}")
+        lines.append(f"Non-trainable params: {prefix}{total.value - trainable:,}")
+    else:
+        lines.append(f"Total params: {total} (not known statically)")
+    for reason in model.not_counted:
+        lines.append(style.paint(f"Not counted: {reason}", WARNING))
+    return lines
+
+
+def file_report(path: str, analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
+    if not analysis.findings:
+        return []
+    lines = [style.paint(path, BOLD)]
+    lines += annotated_lines(analysis, locator, style)
+    for model in analysis.models:
+        lines.append("")
+        lines += ["  " + line for line in model_table(model, analysis, locator, style)]
+    lines.append("")
+    return lines
