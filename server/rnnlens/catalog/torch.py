@@ -7,9 +7,10 @@ positional argument is `nonlinearity`, not `bias`; the cells validate nothing at
 
 from __future__ import annotations
 
-from ..core.formula import Term, term
+from ..core.formula import term
 from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
+from .blocks import gated_formula
 
 FRAMEWORK = "torch"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -99,18 +100,6 @@ AFTER_BIAS = (Arg("batch_first", False), Arg("dropout", 0.0), Arg("bidirectional
 NO_PROJ = (Arg("proj_size", None, keyword_only=True),)
 
 
-def _direction_block(gates: int, hidden: Polynomial, inputs: Polynomial, state: Polynomial, projection: int,
-                     bias: bool) -> Term:
-    """One layer in one direction: g·(h·i + h·r [+ 2·h]) [+ p·h]."""
-    h = term(hidden)
-    recurrent = h**2 if state == hidden else h * term(state)
-    inner = h * term(inputs) + recurrent
-    if bias:
-        inner = inner + 2 * h
-    block = gates * inner if gates > 1 else inner
-    return block + term(projection) * h if projection else block
-
-
 def _stacked(mode: str):
     gates = GATES[mode]
 
@@ -132,7 +121,7 @@ def _stacked(mode: str):
                 if projection:
                     tensors.append(tensor(f"weight_hr{suffix}", projection, hidden))
             if layer < 2:
-                block = _direction_block(gates, hidden, inputs, state, projection, bias)
+                block = gated_formula(gates, hidden, inputs, state, projection, bias)
                 blocks.append(directions * block if directions > 1 else block)
         formula = blocks[0]
         if layers > 1:
@@ -150,7 +139,7 @@ def _cell(mode: str):
         tensors = [tensor("weight_ih", gates * hidden, inputs), tensor("weight_hh", gates * hidden, hidden)]
         if bias:
             tensors += [tensor("bias_ih", gates * hidden, role=BIAS), tensor("bias_hh", gates * hidden, role=BIAS)]
-        return Built(tuple(tensors), _direction_block(gates, hidden, inputs, hidden, 0, bias), hidden)
+        return Built(tuple(tensors), gated_formula(gates, hidden, inputs, hidden, 0, bias), hidden)
 
     return build
 
