@@ -7,10 +7,12 @@ counts code points, as ruff does. Everything converts through `LineIndex`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import List, Tuple
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def _units(prefix: bytes, encoding: str) -> int:
@@ -28,18 +30,7 @@ class LineIndex:
 
     def __init__(self, source: bytes):
         self.source = source
-        starts: List[int] = [0]
-        index, length = 0, len(source)
-        while index < length:
-            byte = source[index]
-            if byte == 0x0A:
-                starts.append(index + 1)
-            elif byte == 0x0D:
-                if index + 1 < length and source[index + 1] == 0x0A:
-                    index += 1
-                starts.append(index + 1)
-            index += 1
-        self.starts = starts
+        self.starts: List[int] = [0] + [match.end() for match in _LINE_END.finditer(source)]
 
     @property
     def line_count(self) -> int:

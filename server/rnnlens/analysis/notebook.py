@@ -4,39 +4,39 @@ cell as they do when the notebook runs top to bottom)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
+
+# IPython magics and shell escapes are not Python: comment them out in place (same length, so every
+# offset stays where it is).
+_MAGIC = re.compile(r"^([ \t]*)[%!]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class NotebookSource:
     source: str
+    cell_offsets: Tuple[int, ...]  # where each code cell starts in `source`, in UTF-8 bytes
     cell_starts: Tuple[int, ...]  # the 0-based line where each code cell starts in `source`
-    cell_ids: Tuple[int, ...]  # each code cell's index among all cells
+    cell_ids: Tuple[int, ...]  # each code cell's index among all the notebook's cells
 
 
 class NotebookError(ValueError):
     pass
 
 
-def _neutralise_magics(line: str) -> str:
-    """IPython magics and shell escapes are not Python: comment them out in place, so that columns
-    stay where they are."""
-    stripped = line.lstrip()
-    if stripped.startswith(("%", "!")):
-        indent = len(line) - len(stripped)
-        return line[:indent] + "#" + stripped[1:]
-    return line
-
-
-def join_cells(cells: List[str], cell_ids: List[int]) -> NotebookSource:
-    lines: List[str] = []
-    starts = []
+def join_cells(cells: Sequence[str], cell_ids: Sequence[int]) -> NotebookSource:
+    """Each cell followed by a newline, so that no cell runs into the next."""
+    parts: List[str] = []
+    offsets, starts, offset, line = [], [], 0, 0
     for cell in cells:
-        starts.append(len(lines))
-        lines.extend(_neutralise_magics(line) for line in cell.splitlines())
-        lines.append("")  # cells never run into each other
-    return NotebookSource("\n".join(lines), tuple(starts), tuple(cell_ids))
+        text = _MAGIC.sub(r"\1#", cell) + "\n"
+        offsets.append(offset)
+        starts.append(line)
+        parts.append(text)
+        offset += len(text.encode("utf-8", errors="surrogatepass"))
+        line += len(re.findall(r"\r\n|\r|\n", text))
+    return NotebookSource("".join(parts), tuple(offsets), tuple(starts), tuple(cell_ids))
 
 
 def read_notebook(text: str) -> NotebookSource:
@@ -49,6 +49,6 @@ def read_notebook(text: str) -> NotebookSource:
     for index, cell in enumerate(cells if isinstance(cells, list) else []):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
-            code.append("".join(source) if isinstance(source, list) else str(source))
+            code.append("".join(map(str, source)) if isinstance(source, list) else str(source))
             ids.append(index)
     return join_cells(code, ids)

@@ -1,0 +1,90 @@
+"""The hover (and inlay-hint tooltip): the full breakdown of one layer, as Markdown."""
+
+from __future__ import annotations
+
+from typing import List, Sequence
+
+from ..analysis.findings import DocumentAnalysis, Finding, ModelFinding
+from ..core import Polynomial
+from .labels import memory
+
+MAX_TENSOR_ROWS = 24
+
+
+def _shape(shape: Sequence[Polynomial]) -> str:
+    return " × ".join(str(d) for d in shape) if shape else "scalar"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def layer_markdown(finding: Finding, dtype: str = "float32") -> str:
+    count = finding.count
+    name = f"{finding.namespace}.{finding.layer}" if finding.namespace else finding.layer
+    lines: List[str] = []
+    if count.total is None:
+        lines.append(f"**{name}** ({finding.framework}) — **? params**")
+    else:
+        heading = f"**{name}** ({finding.framework}) — **{count.total} params**"
+        non_trainable = count.total - count.trainable
+        if non_trainable:
+            heading += f" ({count.trainable} trainable, {non_trainable} non-trainable)"
+        lines.append(heading)
+    if count.formula:
+        lines += ["", f"`{count.formula}`"]
+    if finding.arguments:
+        lines += ["", "| argument | value | from |", "| --- | --- | --- |"]
+        for argument in finding.arguments:
+            origin = ", ".join(argument.origins) if argument.origins else ("default" if not argument.source else "")
+            lines.append(f"| {argument.name} | `{_cell(argument.display)}` | {_cell(origin)} |")
+    if finding.unknowns:
+        lines += ["", "**Not known statically:**"]
+        lines += [f"- `{u.name}` ({u.argument}): {u.reason}" for u in finding.unknowns]
+    if count.tensors:
+        lines += ["", "| tensor | shape | params |", "| --- | --- | ---: |"]
+        for tensor in count.tensors[:MAX_TENSOR_ROWS]:
+            flag = "" if tensor.trainable else " (non-trainable)"
+            lines.append(f"| `{tensor.name}`{flag} | {_shape(tensor.shape)} | {tensor.params} |")
+        if len(count.tensors) > MAX_TENSOR_ROWS:
+            lines.append(f"| … {len(count.tensors) - MAX_TENSOR_ROWS} more | | |")
+    facts = []
+    fp32 = memory(count.total, "float32")
+    if fp32 is not None:
+        facts.append(f"memory {fp32} (float32)" + (f", {memory(count.total, dtype)} ({dtype})"
+                                                    if dtype != "float32" else ""))
+    if count.output_size is not None:
+        facts.append(f"output size {count.output_size}")
+    if count.macs_per_step is not None:
+        facts.append(f"{count.macs_per_step} MACs per step")
+    if facts:
+        lines += ["", " · ".join(facts)]
+    for problem in count.problems:
+        if problem.severity in ("error", "warning", "info"):
+            lines += ["", f"⚠ {problem.severity}: {problem.message}"]
+    if finding.model:
+        lines += ["", f"Counted in model `{finding.model}`."]
+    return "\n".join(lines)
+
+
+def constant_markdown(name: str, analysis: DocumentAnalysis, indexes: Sequence[int]) -> str:
+    lines = [f"**{name}** sizes {len(indexes)} layer{'s' if len(indexes) != 1 else ''}:"]
+    for index in indexes:
+        finding = analysis.findings[index]
+        total = "?" if finding.count.total is None else str(finding.count.total)
+        lines.append(f"- {finding.layer} at line {finding.span.line}: {total} params")
+    return "\n".join(lines)
+
+
+def model_markdown(model: ModelFinding, analysis: DocumentAnalysis, dtype: str = "float32") -> str:
+    prefix = "≥ " if model.status == "lower_bound" else ""
+    lines = [f"**{model.name}** ({model.framework} {model.kind}) — **{prefix}{model.total} params**", "",
+             "| layer | line | params |", "| --- | ---: | ---: |"]
+    for index in model.members:
+        finding = analysis.findings[index]
+        lines.append(f"| {finding.layer} | {finding.span.line} | {finding.count.total} |")
+    size = memory(model.total, dtype)
+    if size is not None:
+        lines += ["", f"memory {prefix}{size} ({dtype})"]
+    lines += [f"- not counted: {reason}" for reason in model.not_counted]
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Open documents: their text as UTF-8 bytes, their parse tree (re-parsed incrementally after each
+edit), and their analysis cached per (version, frameworks).
+
+The server keeps its own copy of each document's text rather than reading pygls' workspace, so that
+a request for a document that was never opened never reads the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from lsprotocol import types
+
+from ..analysis import DocumentAnalysis, analyze
+from ..analysis.notebook import join_cells
+from ..analysis.stability import ByteEdit, carry_over
+from ..analysis.syntax import Tree, parse
+from ..positions import LineIndex
+
+
+def _point(source: bytes, offset: int) -> Tuple[int, int]:
+    row = source.count(b"\n", 0, offset)
+    return row, offset - (source.rfind(b"\n", 0, offset) + 1)
+
+
+@dataclass
+class Document:
+    uri: str
+    version: Optional[int]
+    source: bytes
+    lines: LineIndex = field(init=False)
+    tree: Optional[Tree] = None
+    _analyses: Dict[Tuple[str, ...], DocumentAnalysis] = field(default_factory=dict)
+    # The last analysis and the edits made since, to carry findings over a broken edit.
+    _last: Optional[Tuple[DocumentAnalysis, bytes, Tuple[str, ...]]] = None
+    _edits: List[ByteEdit] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lines = LineIndex(self.source)
+
+    def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start = self.lines.offset(change.range.start.line, change.range.start.character, encoding)
+            end = self.lines.offset(change.range.end.line, change.range.end.character, encoding)
+            start, end = min(start, end), max(start, end)
+        else:
+            start, end = 0, len(self.source)
+        inserted = change.text.encode("utf-8", errors="surrogatepass")
+        old = self.source
+        self.source = old[:start] + inserted + old[end:]
+        new_end = start + len(inserted)
+        if self.tree is not None:
+            self.tree.edit(start, end, new_end, _point(old, start), _point(old, end), _point(self.source, new_end))
+        self._edits.append(ByteEdit(start, end, new_end))
+        self.lines = LineIndex(self.source)
+        self._analyses.clear()
+
+    def analysis(self, frameworks: Sequence[str]) -> DocumentAnalysis:
+        key = tuple(frameworks)
+        cached = self._analyses.get(key)
+        if cached is not None:
+            return cached
+        self.tree = parse(self.source, self.tree)
+        result = analyze(self.source, key, self.tree)
+        if self._last is not None and self._last[2] == key and self._edits:
+            previous, previous_source, _ = self._last
+            result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)
+        self._last, self._edits = (result, self.source, key), []
+        self._analyses = {key: result}
+        return result
+
+    def evict_tree(self) -> None:
+        """Drop the parse tree (the next analysis parses from scratch) to bound memory."""
+        self.tree = None
+
+
+@dataclass(frozen=True)
+class CellView:
+    """Where one notebook cell sits in its notebook's joined source."""
+
+    notebook: str
+    offset: int  # the cell's first byte in the joined source
+    length: int
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self.documents: Dict[str, Document] = {}
+        self.cells: Dict[str, CellView] = {}
+
+    def open(self, uri: str, version: Optional[int], text: str) -> Document:
+        document = Document(uri, version, text.encode("utf-8", errors="surrogatepass"))
+        self.documents[uri] = document
+        return document
+
+    def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
+        document = self.documents.get(uri)
+        if document is None:
+            return None
+        for change in changes:
+            document.apply(change, encoding)
+        document.version = version
+        return document
+
+    def close(self, uri: str) -> None:
+        self.documents.pop(uri, None)
+
+    def get(self, uri: str) -> Optional[Document]:
+        return self.documents.get(uri)
+
+    def set_notebook(self, uri: str, version: Optional[int], cells: Sequence[Tuple[str, str]]) -> Document:
+        """(Re)build a notebook's joined document from its code cells, given as (cell uri, text)."""
+        joined = join_cells([text for _, text in cells], list(range(len(cells))))
+        data = joined.source.encode("utf-8", errors="surrogatepass")
+        for cell_uri in [u for u, view in self.cells.items() if view.notebook == uri]:
+            del self.cells[cell_uri]
+        ends = list(joined.cell_offsets[1:]) + [len(data)]
+        for (cell_uri, _), start, end in zip(cells, joined.cell_offsets, ends):
+            self.cells[cell_uri] = CellView(uri, start, end - start - 1)  # less the joining newline
+        previous = self.documents.get(uri)
+        if previous is not None and previous.source == data:
+            previous.version = version
+            return previous
+        return self.open(uri, version, joined.source)
+
+    def close_notebook(self, uri: str) -> None:
+        self.close(uri)
+        for cell_uri in [u for u, view in self.cells.items() if view.notebook == uri]:
+            del self.cells[cell_uri]

@@ -1,0 +1,64 @@
+"""Inlay hints: each constructor's count at the end of its call, and model totals where enabled.
+The full breakdown is the hint's tooltip: resolved lazily where the client can, inline otherwise."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from lsprotocol import types
+
+from ...present.hover import layer_markdown
+from ...present.labels import hint_label, model_label
+
+
+def _resolves_tooltips(ls) -> bool:
+    support = getattr(getattr(getattr(ls.client_capabilities, "text_document", None), "inlay_hint", None),
+                      "resolve_support", None)
+    return support is not None and "tooltip" in (support.properties or [])
+
+
+def _tooltip(markdown: str) -> types.MarkupContent:
+    return types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown)
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=True))
+    def inlay_hints(ls, params: types.InlayHintParams) -> Optional[List[types.InlayHint]]:
+        view = ls.view(params.text_document.uri)
+        if view is None or not ls.settings.inlay_hints_enabled:
+            return []
+        start, end = view.offset(params.range.start), view.offset(params.range.end)
+        analysis = view.analysis
+        lazy = _resolves_tooltips(ls)
+        hints = []
+        for finding in analysis.findings_between(start, end):
+            position = finding.span.end_byte
+            if not (start <= position <= end and view.contains(finding.span.start_byte, position)):
+                continue
+            hint = types.InlayHint(position=view.position(position),
+                                   label=hint_label(finding, ls.settings.inlay_hints_style), padding_left=True)
+            if lazy:
+                hint.data = {"uri": params.text_document.uri, "version": view.document.version,
+                             "index": finding.index}
+            else:
+                hint.tooltip = _tooltip(layer_markdown(finding, ls.settings.memory_dtype))
+            hints.append(hint)
+        if ls.settings.inlay_hints_model_totals:
+            for model in analysis.models:
+                position = model.span.end_byte
+                if start <= position <= end and view.contains(model.span.start_byte, position):
+                    label = model_label(model).split(": ", 1)[1]
+                    hints.append(types.InlayHint(position=view.position(position), label=label, padding_left=True))
+        return hints
+
+    @server.feature(types.INLAY_HINT_RESOLVE)
+    def resolve(ls, hint: types.InlayHint) -> types.InlayHint:
+        data = hint.data if isinstance(hint.data, dict) else {}
+        view = ls.view(data.get("uri", "")) if isinstance(data.get("uri"), str) else None
+        index = data.get("index")
+        if view is None or data.get("version") != view.document.version or not isinstance(index, int):
+            return hint
+        findings = view.analysis.findings
+        if 0 <= index < len(findings):
+            hint.tooltip = _tooltip(layer_markdown(findings[index], ls.settings.memory_dtype))
+        return hint

@@ -1,0 +1,55 @@
+"""Document and notebook synchronisation: keep the store's copy of each text current."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from . import diagnostics
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
+        document = params.text_document
+        if document.uri in ls.store.cells:
+            return  # a notebook cell: the notebook handlers own it
+        ls.store.open(document.uri, document.version, document.text)
+        diagnostics.publish(ls, document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if ls.store.change(uri, params.text_document.version, params.content_changes, ls.encoding) is not None:
+            diagnostics.publish(ls, uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri not in ls.store.cells:
+            ls.store.close(uri)
+            diagnostics.clear(ls, uri)
+
+    def rebuild_notebook(ls, uri: str, version) -> None:
+        notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is None:
+            return
+        texts = ls.workspace.text_documents
+        cells = [(cell.document, texts[cell.document].source if cell.document in texts else "")
+                 for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
+        ls.store.set_notebook(uri, version, cells)
+        for cell_uri, _ in cells:
+            diagnostics.publish(ls, cell_uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_open(ls, params: types.DidOpenNotebookDocumentParams) -> None:
+        rebuild_notebook(ls, params.notebook_document.uri, params.notebook_document.version)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_change(ls, params: types.DidChangeNotebookDocumentParams) -> None:
+        rebuild_notebook(ls, params.notebook_document.uri, params.notebook_document.version)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(ls, params: types.DidCloseNotebookDocumentParams) -> None:
+        for cell in params.cell_text_documents:
+            diagnostics.clear(ls, cell.uri)
+        ls.store.close_notebook(params.notebook_document.uri)
