@@ -3,7 +3,7 @@
 Never imports or runs the code it reads; knows nothing of editors or the language server protocol.
 """
 
-from .document import analyze
 from .findings import DocumentAnalysis, Finding, ModelFinding
+from .units import UnitCache, analyze
 
-__all__ = ["DocumentAnalysis", "Finding", "ModelFinding", "analyze"]
+__all__ = ["DocumentAnalysis", "Finding", "ModelFinding", "UnitCache", "analyze"]

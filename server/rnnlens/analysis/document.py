@@ -1,9 +1,11 @@
-"""From a Python document to findings: every recurrent-layer constructor, counted, and the models
-that hold them.
+"""From one analysis unit of a Python document to findings: every recurrent-layer constructor,
+counted, and the models that hold them.
 
-The flow: discover constructor calls (resolving imports and aliases to framework classes), link
-wrappers, Sequential lists and functional applications, evaluate each argument with the bounded
-interpreter, ask the counting core, and total each model.
+A unit is a top-level class or function, or the module's remaining statements (see `units.py`, which
+splits a document into units, caches their results across edits and assembles them). The flow within
+a unit: discover constructor calls (resolving imports and aliases to framework classes), link wrappers,
+Sequential lists and functional applications, evaluate each argument with the bounded interpreter, ask
+the counting core, and total each model.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Unknown, bind, count
-from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, DocumentAnalysis, Finding,
-                       ModelFinding, UnknownSize, display)
-from .scopes import ASSIGN, DEFINITION, IMPORT, Scopes
-from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, Span, Tree, call_arguments, dotted, enclosing, parse, text, walk
-from .values import Evaluator, Items, Known, LayerRef, Opaque, Symbolic, TensorRef, Value, as_polynomial
+from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, ModelFinding, NotCounted,
+                       UnknownSize, display)
+from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
+from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, Span, call_arguments, dotted, enclosing, text, walk
+from .values import Evaluator, Items, Known, LayerRef, Opaque, Origin, Symbolic, TensorRef, Value, as_polynomial
 
 LOCAL = "<local>"
 MAX_ALIAS_HOPS = 16
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_ORIGIN = re.compile(r"^(?P<name>[\w.]+) at line (?P<line>\d+)$")
 
 
 @dataclass(eq=False)
@@ -49,24 +50,59 @@ class Container:
     added: List[Node] = field(default_factory=list)
 
 
-def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None,
-            tree: Optional[Tree] = None) -> DocumentAnalysis:
-    data = source.encode("utf-8", errors="surrogatepass") if isinstance(source, str) else source
-    return Analyzer(data, tree or parse(data), frameworks).run()
+MAX_CACHED_COUNTS = 4096
+_counts: Dict[Any, Count] = {}
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a core argument value; the type is part of it (True is not 1)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__,) + tuple(_frozen(v) for v in value)
+    if isinstance(value, LayerConfig):
+        return ("layer", value.framework, value.layer, value.namespace, _frozen(dict(value.arguments)))
+    hash(value)
+    return (type(value).__name__, value)
+
+
+def counted(spec, arguments: Dict[str, Any], input_size: Optional[Polynomial]) -> Count:
+    """The core's count, memoised: the same configuration recurs across a file and across edits."""
+    try:
+        key = (spec.framework, spec.namespace, spec.name, _frozen(arguments), input_size)
+    except TypeError:
+        return count(spec, arguments, input_size, CATALOG)
+    result = _counts.get(key)
+    if result is None:
+        if len(_counts) >= MAX_CACHED_COUNTS:
+            _counts.clear()
+        result = _counts[key] = count(spec, arguments, input_size, CATALOG)
+    return result
+
+
+@dataclass
+class UnitResult:
+    """A unit's findings (indexes local to the unit), its models, and the module-level lookups it
+    made — the result stays valid as long as those lookups find the same bindings."""
+
+    findings: List[Finding]
+    models: List[ModelFinding]
+    dependencies: List[Dependency]
 
 
 class Analyzer:
-    def __init__(self, source: bytes, tree: Tree, frameworks: Optional[Iterable[str]]):
-        self.source = source
-        self.root = tree.root_node
+    def __init__(self, module: ModuleTable, nodes: List[Node], frameworks: Optional[Iterable[str]]):
+        self.nodes = nodes
         self.frameworks = set(frameworks) if frameworks is not None else None
-        self.scopes = Scopes(self.root)
+        self.scopes = Scopes(module, nodes)
         self.evaluator = Evaluator(self.scopes, self._evaluate_call)
         self.sites: Dict[int, Site] = {}
         self.containers: Dict[int, Container] = {}
         self.functional: List[Node] = []
         self.other_layers: List[Tuple[Node, Callee]] = []
         self.local_calls: List[Tuple[Node, str]] = []
+        self.applications: List[Node] = []
+        self._arguments: Dict[int, Tuple[Dict[str, Node], Dict[str, Node], list]] = {}
 
     # -- resolving names -------------------------------------------------------------------------
 
@@ -112,22 +148,28 @@ class Analyzer:
     # -- discovery -------------------------------------------------------------------------------
 
     def discover(self) -> None:
-        for node in walk(self.root):
+        for node in (n for unit in self.nodes for n in walk(unit)):
             if node.type != "call" or node.has_error:
                 continue
             function = node.child_by_field_name("function")
             if function is None:
                 continue
-            if function.type in ("identifier", "attribute"):
-                callee = self.callee(function)
-                if callee is not None:
-                    self._record_call(node, callee)
-                    continue
-                path = self.path_of(function)
-                if path is not None and path.startswith(LOCAL + "."):
-                    self.local_calls.append((node, path[len(LOCAL) + 1:]))
-                if function.type == "attribute" and text(function.child_by_field_name("attribute")) == "add":
-                    self._record_add(node, function.child_by_field_name("object"))
+            if function.type == "call":
+                self.applications.append(node)
+                continue
+            if function.type not in ("identifier", "attribute"):
+                continue
+            callee = self.callee(function)
+            if callee is not None:
+                self._record_call(node, callee)
+                continue
+            path = self.path_of(function)
+            if path is not None and path.startswith(LOCAL + "."):
+                self.local_calls.append((node, path[len(LOCAL) + 1:]))
+            elif function.type == "attribute" and text(function.child_by_field_name("attribute")) == "add":
+                self._record_add(node, function.child_by_field_name("object"))
+            elif path is None:
+                self.applications.append(node)  # perhaps a layer held in a name: `lstm(x)`, `self.rnn(x)`
 
     def _record_call(self, node: Node, callee: Callee) -> None:
         if callee.kind == "layer":
@@ -157,6 +199,19 @@ class Analyzer:
                 self._link_nested(site, value)
         for container in self.containers.values():
             self._chain(self._container_layers(container))
+        for application in self.applications:
+            site = self._applied_site(application.child_by_field_name("function"))
+            if site is not None and all(a.id != application.id for a in site.applications):
+                site.applications.append(application)
+
+    def _applied_site(self, function: Optional[Node]) -> Optional[Site]:
+        """The layer a call applies (`LSTM(8)(x)`, `self.rnn(x)`, `lstm(x)`), if it is one of ours."""
+        if function is None:
+            return None
+        if function.type == "call":
+            return self.sites.get(function.id)
+        value = self.evaluator.evaluate(function)
+        return self.sites.get(value.call.id) if isinstance(value, LayerRef) else None
 
     def _link_nested(self, wrapper: Site, value: Value) -> None:
         if isinstance(value, LayerRef) and value.call.id in self.sites:
@@ -196,7 +251,7 @@ class Analyzer:
                 result = self.count_site(site)
                 size = self._size_value(result.output_size) if result.output_size is not None else \
                     Opaque("input", "the input's last dimension is not known")
-                return TensorRef(size, frozenset(), (f"{self._short(node)} at line {node.start_point[0] + 1}",))
+                return TensorRef(size, frozenset(), (Origin(self._short(node), node.start_byte),))
             return LayerRef(node)
         function = node.child_by_field_name("function")
         if function is None or function.type not in ("call", "identifier", "attribute"):
@@ -230,12 +285,14 @@ class Analyzer:
 
     def _argument_nodes(self, site: Site) -> Tuple[Dict[str, Node], Dict[str, Node], list]:
         """Argument name → value node, and → node to point diagnostics at; binding problems."""
-        positional, keywords, _ = call_arguments(site.call)
-        spec = site.callee.spec
-        binding = bind(spec, positional, {name: pair[1] for name, pair in keywords.items()})
-        values = dict(binding.values)
-        anchors = {name: keywords[name][0] if name in keywords else node for name, node in values.items()}
-        return values, anchors, list(binding.problems)
+        known = self._arguments.get(site.call.id)
+        if known is None:
+            positional, keywords, _ = call_arguments(site.call)
+            binding = bind(site.callee.spec, positional, {name: pair[1] for name, pair in keywords.items()})
+            values = dict(binding.values)
+            anchors = {name: keywords[name][0] if name in keywords else node for name, node in values.items()}
+            known = self._arguments[site.call.id] = (values, anchors, list(binding.problems))
+        return known
 
     def _argument_values(self, site: Site) -> Dict[str, Value]:
         nodes, _, _ = self._argument_nodes(site)
@@ -252,8 +309,7 @@ class Analyzer:
             counted = self.count_site(before)
             if counted.output_size is not None:
                 value = self._size_value(counted.output_size)
-                line = before.call.start_point[0] + 1
-                value = _with_origins(value, (f"output of {before.callee.name} at line {line}",))
+                value = _with_origins(value, (Origin(f"output of {before.callee.name}", before.call.start_byte),))
         elif site.applications:
             positional, keywords, _ = call_arguments(site.applications[0])
             argument = positional[0] if positional else keywords.get("inputs", (None, None))[1]
@@ -270,12 +326,12 @@ class Analyzer:
             return site.result
         spec = site.callee.spec
         if site.counting:  # a cycle in the graph: count without the input
-            return count(spec, self._core_arguments(site), None, CATALOG)
+            return counted(spec, self._core_arguments(site), None)
         site.counting = True
         try:
             needs_input = spec.input_argument is None and spec.kind != "shape"
             incoming = self.input_of(site) if needs_input else None
-            site.result = count(spec, self._core_arguments(site), _to_size(incoming), CATALOG)
+            site.result = counted(spec, self._core_arguments(site), _to_size(incoming))
         finally:
             site.counting = False
         return site.result
@@ -300,27 +356,14 @@ class Analyzer:
 
     # -- findings --------------------------------------------------------------------------------
 
-    def run(self) -> DocumentAnalysis:
+    def run(self) -> UnitResult:
         self.discover()
         self.link()
         ordered = sorted(self.sites.values(), key=lambda s: s.call.start_byte)
         index_of = {site.call.id: index for index, site in enumerate(ordered)}
         findings = [self._finding(index, site, index_of) for index, site in enumerate(ordered)]
-        models = self._models(ordered, findings, index_of)
-        for model in models:
-            for member in model.members:
-                if findings[member].model is None:
-                    findings[member] = replace(findings[member], model=model.name)
-        dependents: Dict[str, List[int]] = {}
-        for finding in findings:
-            for argument in finding.arguments:
-                for origin in argument.origins:
-                    match = _ORIGIN.match(origin)
-                    if match:
-                        key = f"{match['name']}@{match['line']}"
-                        if finding.index not in dependents.setdefault(key, []):
-                            dependents[key].append(finding.index)
-        return DocumentAnalysis(tuple(findings), tuple(models), dependents)
+        models = self._models(findings, index_of)
+        return UnitResult(findings, models, self.scopes.dependencies)
 
     def _finding(self, index: int, site: Site, index_of: Dict[int, int]) -> Finding:
         result = self.count_site(site)
@@ -356,37 +399,32 @@ class Analyzer:
 
     # -- models ----------------------------------------------------------------------------------
 
-    def _models(self, ordered: List[Site], findings: List[Finding], index_of: Dict[int, int]) -> List[ModelFinding]:
-        models = self._class_models(findings)
-        models += self._container_models(findings, index_of)
+    def _models(self, findings: List[Finding], index_of: Dict[int, int]) -> List[ModelFinding]:
+        models = self._class_models(findings) + self._container_models(findings, index_of)
         models += self._functional_models(findings, index_of)
+        named = {finding.index: model.name for model in models for finding in findings
+                 if finding.index in model.members}
+        for index, name in named.items():
+            if findings[index].model is None:
+                findings[index] = replace(findings[index], model=name)
         return sorted(models, key=lambda m: m.span.start_byte)
 
     def _class_models(self, findings: List[Finding]) -> List[ModelFinding]:
         models = []
-        by_name: Dict[str, ModelFinding] = {}
         for scope in sorted(self.scopes.class_scopes(), key=lambda s: s.node.start_byte):
             framework = self._model_framework(scope.node, set())
             name_node = scope.node.child_by_field_name("name")
             if framework is None or name_node is None:
                 continue
-            inside = lambda node: scope.node.start_byte <= node.start_byte < scope.node.end_byte  # noqa: E731
-            members = [f for f in findings if inside_span(scope.node, f.span) and f.wrapped_by is None]
-            extra_totals, not_counted = [], []
-            for node, callee in self.other_layers:
-                if inside(node):
-                    not_counted.append(f"{callee.name} at line {node.start_point[0] + 1} (not in the catalog)")
-            for node, name in self.local_calls:
-                sub = by_name.get(name.split(".")[0])
-                if inside(node) and sub is not None:
-                    if sub.status == EXACT:
-                        extra_totals.append((sub.total, sub.trainable))
-                    else:
-                        not_counted.append(f"{name} at line {node.start_point[0] + 1} ({sub.status.replace('_', ' ')})")
-            model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, extra_totals)
+            start, end = scope.node.start_byte, scope.node.end_byte
+            members = [f for f in findings if start <= f.span.start_byte < end and f.wrapped_by is None]
+            not_counted = [NotCounted(callee.name, node.start_byte, "not in the catalog")
+                           for node, callee in self.other_layers if start <= node.start_byte < end]
+            submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
+                              if start <= node.start_byte < end)
+            model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
             if model is not None:
                 models.append(model)
-                by_name[model.name] = model
         return models
 
     def _model_framework(self, class_node: Node, seen: set) -> Optional[str]:
@@ -415,15 +453,15 @@ class Analyzer:
             target = _assigned_name(container.call)
             if target is None:
                 continue
-            layers = self._container_layers(container)
             members, not_counted = [], []
-            for value in layers:
+            for value in self._container_layers(container):
                 if isinstance(value, LayerRef) and value.call.id in index_of:
                     members.append(findings[index_of[value.call.id]])
                 elif not isinstance(value, TensorRef):
-                    not_counted.append(f"{_origin_text(value)} (not understood)")
+                    origin = value.origins[-1] if value.origins else Origin("a layer", container.call.start_byte)
+                    not_counted.append(NotCounted(origin.label, origin.offset, "not understood"))
             model = _total(text(target), Span.of(target), "sequential", container.callee.framework, members,
-                           not_counted, [])
+                           not_counted)
             if model is not None:
                 models.append(model)
         return models
@@ -433,47 +471,46 @@ class Analyzer:
         for call in self.functional:
             target = _assigned_name(call)
             positional, keywords, _ = call_arguments(call)
-            outputs_node = keywords["outputs"][1] if "outputs" in keywords else positional[1] if len(positional) > 1 else None
+            outputs_node = keywords["outputs"][1] if "outputs" in keywords else \
+                positional[1] if len(positional) > 1 else None
             if target is None or outputs_node is None:
                 continue
             outputs = self.evaluator.evaluate(outputs_node)
-            tensors = outputs.items if isinstance(outputs, Items) else (outputs,)
             producers, not_counted = set(), []
-            for tensor in tensors:
+            for tensor in outputs.items if isinstance(outputs, Items) else (outputs,):
                 if isinstance(tensor, TensorRef):
                     producers |= tensor.producers
                 else:
-                    not_counted.append(f"`{text(outputs_node)}`: the graph could not be followed")
+                    not_counted.append(NotCounted(text(outputs_node), outputs_node.start_byte,
+                                                  "the graph could not be followed"))
             members = [findings[index_of[p]] for p in producers if p in index_of]
             framework = self.callee(call.child_by_field_name("function")).framework
             model = _total(text(target), Span.of(target), "functional", framework,
-                           [m for m in members if m.wrapped_by is None], not_counted, [])
+                           [m for m in members if m.wrapped_by is None], not_counted)
             if model is not None:
                 models.append(model)
         return models
 
 
-def inside_span(node: Node, span: Span) -> bool:
-    return node.start_byte <= span.start_byte and span.end_byte <= node.end_byte
-
-
-def _total(name: str, span: Span, kind: str, framework: str, members: List[Finding], not_counted: List[str],
-           extra: List[Tuple[Polynomial, Polynomial]]) -> Optional[ModelFinding]:
-    if not members and not not_counted and not extra:
+def _total(name: str, span: Span, kind: str, framework: str, members: List[Finding], not_counted: List[NotCounted],
+           submodels: Tuple[Tuple[str, int], ...] = ()) -> Optional[ModelFinding]:
+    if not members and not not_counted and not submodels:
         return None
     total, trainable, counted = Polynomial(), Polynomial(), []
-    for finding in members:
+    for finding in sorted(members, key=lambda f: f.index):
         if finding.in_loop:
-            not_counted.append(f"{finding.layer} at line {finding.span.line} (built in a loop)")
+            not_counted.append(NotCounted(finding.layer, finding.span.start_byte, "built in a loop"))
         elif finding.count.total is None:
-            not_counted.append(f"{finding.layer} at line {finding.span.line} (not countable)")
+            not_counted.append(NotCounted(finding.layer, finding.span.start_byte, "not countable"))
         else:
             total, trainable = total + finding.count.total, trainable + finding.count.trainable
             counted.append(finding.index)
-    for extra_total, extra_trainable in extra:
-        total, trainable = total + extra_total, trainable + extra_trainable
-    status = UNKNOWN if not total.is_constant else LOWER_BOUND if not_counted else EXACT
-    return ModelFinding(name, span, kind, framework, tuple(counted), total, trainable, status, tuple(not_counted))
+    return ModelFinding(name, span, kind, framework, tuple(counted), total, trainable,
+                        model_status(total, not_counted), tuple(not_counted), submodels)
+
+
+def model_status(total: Polynomial, not_counted) -> str:
+    return UNKNOWN if not total.is_constant else LOWER_BOUND if not_counted else EXACT
 
 
 def _assigned_name(call: Node) -> Optional[Node]:
@@ -511,7 +548,7 @@ def _symbol_name(name: str, fallback: str) -> str:
     return name if _IDENTIFIER.fullmatch(name) else fallback
 
 
-def _with_origins(value: Value, origins: Tuple[str, ...]) -> Value:
+def _with_origins(value: Value, origins: Tuple[Origin, ...]) -> Value:
     return replace(value, origins=tuple(dict.fromkeys(value.origins + origins)))
 
 
@@ -539,7 +576,3 @@ def _display(value: Value, core_value: Any) -> str:
     if isinstance(value, Opaque):
         return f"? ({value.name})"
     return display(core_value)
-
-
-def _origin_text(value: Value) -> str:
-    return value.origins[-1] if value.origins else type(value).__name__

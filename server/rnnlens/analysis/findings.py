@@ -5,11 +5,12 @@ Positions are byte spans; converting them to editor or CLI columns happens at th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..core import Count, Polynomial
 from .syntax import Span
+from .values import Origin
 
 EXACT, LOWER_BOUND, UNKNOWN = "exact", "lower_bound", "unknown"
 
@@ -22,7 +23,7 @@ class ArgumentValue:
     source: str  # the argument's text, or "" for the layer's input size
     display: str  # the value as shown: `128`, `True`, `2·hidden`, `?`
     known: bool
-    origins: Tuple[str, ...]  # `HIDDEN at line 3`, `Input((None, 3)) at line 4`
+    origins: Tuple[Origin, ...]  # shown as `HIDDEN at line 3`, `Input((None, 3)) at line 4`
     span: Optional[Span]
 
 
@@ -62,6 +63,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NotCounted:
+    """Something inside a model its total leaves out: `Conv2d` at an offset, and why."""
+
+    what: str
+    offset: int
+    why: str
+
+
+@dataclass(frozen=True)
 class ModelFinding:
     name: str
     span: Span  # the model's name (class name or assigned variable)
@@ -71,23 +81,139 @@ class ModelFinding:
     total: Optional[Polynomial]
     trainable: Optional[Polynomial]
     status: str  # exact | lower_bound | unknown
-    not_counted: Tuple[str, ...]
+    not_counted: Tuple[NotCounted, ...]
+    # Models of this file built inside this one (`self.encoder = Encoder()`): (class name, offset).
+    submodels: Tuple[Tuple[str, int], ...] = ()
 
 
 @dataclass
+class Part:
+    """One analysis unit's findings and models as they were computed — in the coordinates of the
+    document version they were computed in, with indexes local to the unit — and how to place them
+    in the current version: shifted by `delta` bytes (what lies in `start`..`end`), numbered from
+    `base`. Placing is done lazily, so an edit costs only the units it touched."""
+
+    findings: Sequence[Finding]
+    models: Sequence[ModelFinding]
+    start: int
+    end: int
+    delta: int = 0
+    base: int = 0
+
+    @property
+    def current_start(self) -> int:
+        return self.start + self.delta
+
+    @property
+    def current_end(self) -> int:
+        return self.end + self.delta
+
+    def _offset(self, offset: int) -> int:
+        return offset + self.delta if self.start <= offset <= self.end else offset
+
+    def _span(self, span: Optional[Span]) -> Optional[Span]:
+        if span is None or not self.delta:
+            return span
+        return Span(self._offset(span.start_byte), self._offset(span.end_byte))
+
+    def _origins(self, origins: Tuple[Origin, ...]) -> Tuple[Origin, ...]:
+        return tuple(Origin(o.label, self._offset(o.offset)) for o in origins) if self.delta else origins
+
+    def placed_findings(self) -> List[Finding]:
+        if not self.delta and not self.base:
+            return list(self.findings)
+        return [replace(
+            f, index=f.index + self.base, span=self._span(f.span), callee=self._span(f.callee),
+            wrapped_by=None if f.wrapped_by is None else f.wrapped_by + self.base,
+            arguments=tuple(replace(a, span=self._span(a.span), origins=self._origins(a.origins))
+                            for a in f.arguments) if self.delta else f.arguments,
+            diagnostics=tuple(replace(d, span=self._span(d.span)) for d in f.diagnostics) if self.delta
+            else f.diagnostics)
+            for f in self.findings]
+
+    def placed_models(self) -> List[ModelFinding]:
+        if not self.delta and not self.base:
+            return list(self.models)
+        return [replace(m, span=self._span(m.span), members=tuple(i + self.base for i in m.members),
+                        not_counted=tuple(replace(n, offset=self._offset(n.offset)) for n in m.not_counted),
+                        submodels=tuple((name, self._offset(o)) for name, o in m.submodels))
+                for m in self.models]
+
+
 class DocumentAnalysis:
-    findings: Tuple[Finding, ...]
-    models: Tuple[ModelFinding, ...]
-    # constant name → indexes of the findings whose values came from it (for hovers on constants)
-    dependents: Dict[str, List[int]] = field(default_factory=dict)
+    """The findings and models of one document version, placed from its parts on demand."""
+
+    def __init__(self, parts: Sequence[Part] = ()):
+        self._parts = sorted(parts, key=lambda p: p.current_start)
+        self._findings: Dict[int, List[Finding]] = {}
+        self._all: Optional[Tuple[Finding, ...]] = None
+        self._models: Optional[Tuple[ModelFinding, ...]] = None
+        self._dependents: Optional[Dict[int, List[int]]] = None
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding], models: Sequence[ModelFinding] = ()) -> "DocumentAnalysis":
+        end = max((f.span.end_byte for f in findings), default=0)
+        return cls([Part(tuple(findings), tuple(models), 0, end)])
+
+    def _part_findings(self, position: int) -> List[Finding]:
+        placed = self._findings.get(position)
+        if placed is None:
+            placed = self._findings[position] = self._parts[position].placed_findings()
+        return placed
+
+    @property
+    def findings(self) -> Tuple[Finding, ...]:
+        if self._all is None:
+            everything = [f for position in range(len(self._parts)) for f in self._part_findings(position)]
+            self._all = tuple(sorted(everything, key=lambda f: f.span.start_byte))
+        return self._all
+
+    @property
+    def models(self) -> Tuple[ModelFinding, ...]:
+        if self._models is None:
+            placed = [m for part in self._parts for m in part.placed_models()]
+            self._models = tuple(sorted(placed, key=lambda m: m.span.start_byte))
+        return self._models
+
+    @property
+    def dependents(self) -> Dict[int, List[int]]:
+        """Offset of a bound name → indexes of the findings whose values came from it."""
+        if self._dependents is None:
+            self._dependents = {}
+            for finding in self.findings:
+                for argument in finding.arguments:
+                    for origin in argument.origins:
+                        indexes = self._dependents.setdefault(origin.offset, [])
+                        if finding.index not in indexes:
+                            indexes.append(finding.index)
+        return self._dependents
+
+    def finding(self, index: int) -> Finding:
+        for position, part in enumerate(self._parts):
+            if part.base <= index < part.base + len(part.findings):
+                return self._part_findings(position)[index - part.base]
+        raise IndexError(index)
 
     def findings_between(self, start_byte: int, end_byte: int) -> List[Finding]:
-        return [f for f in self.findings if f.span.end_byte >= start_byte and f.span.start_byte <= end_byte]
+        """The findings whose call overlaps start..end, placing only the parts that can hold one."""
+        found = []
+        for position, part in enumerate(self._parts):
+            if part.findings and part.current_start <= end_byte and part.current_end >= start_byte:
+                found += [f for f in self._part_findings(position)
+                          if f.span.end_byte >= start_byte and f.span.start_byte <= end_byte]
+        return sorted(found, key=lambda f: f.span.start_byte)
 
     def finding_at(self, byte: int) -> Optional[Finding]:
         """The innermost finding whose call contains `byte`."""
-        containing = [f for f in self.findings if f.span.start_byte <= byte < f.span.end_byte]
+        containing = [f for f in self.findings_between(byte, byte) if f.span.start_byte <= byte < f.span.end_byte]
         return min(containing, key=lambda f: f.span.end_byte - f.span.start_byte, default=None)
+
+    def findings_with_diagnostics(self) -> List[Finding]:
+        found = []
+        for position, part in enumerate(self._parts):
+            if any(f.diagnostics for f in part.findings):
+                found += [f for f in self._part_findings(position) if f.diagnostics]
+        return found
 
 
 def display(value: Any) -> str:

@@ -1,19 +1,28 @@
 """Who binds which name where: imports, assignments, parameters, definitions, per scope.
 
-One pass over the tree records every binding; lookups then follow Python's rules closely enough for
-static sizes: the innermost scope first (class bodies are not visible from their methods), and within
-a scope the last binding before the use (a later one when the use runs later, e.g. a module constant
-read inside a function).
+Lookups follow Python's rules closely enough for static sizes: the innermost scope first (class
+bodies are not visible from their methods), and within a scope the last binding before the use (a
+later one when the use runs later, e.g. a module constant read inside a function).
+
+The module's own bindings are collected once per document version (`ModuleTable`, a pass over the
+top-level statements only); the bindings inside one analysis unit (a top-level class or function,
+or the module's remaining statements) are collected when that unit is analysed (`Scopes`). Every
+lookup that reaches the module table is recorded, so that a unit's cached result can be reused as
+long as those lookups still find the same bindings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from .syntax import SCOPE_TYPES, Node, dotted, enclosing, text, walk
 
 ASSIGN, IMPORT, PARAMETER, DEFINITION, OPAQUE = "assign", "import", "parameter", "definition", "opaque"
+# Statements whose blocks still bind at module level (`if TYPE_CHECKING: import …`, `try: … except`).
+COMPOUND = frozenset({"if_statement", "try_statement", "with_statement", "for_statement", "while_statement",
+                      "block", "else_clause", "elif_clause", "except_clause", "finally_clause",
+                      "match_statement", "case_clause", "decorated_definition"})
 
 
 @dataclass(frozen=True)
@@ -23,11 +32,21 @@ class Binding:
     node: Node  # the statement or parameter that binds
     value: Optional[Node] = None  # assigned expression, or a parameter's default
     path: Optional[str] = None  # for imports: the dotted path the name stands for
-    annotation: Optional[Node] = None
+    name_offset: int = -1  # where the bound name is written (hovers on it list the layers it sizes)
 
     @property
-    def line(self) -> int:
-        return self.node.start_point[0] + 1
+    def offset(self) -> int:
+        return self.name_offset if self.name_offset >= 0 else self.node.start_byte
+
+    @property
+    def statement(self) -> bytes:
+        """What a lookup that finds this binding depends on: the statement, or for a class or function
+        only its header (`class A(nn.Module):`), so that edits inside a body do not count."""
+        if self.kind == DEFINITION:
+            body = self.node.child_by_field_name("body")
+            if body is not None:
+                return self.node.text[: body.start_byte - self.node.start_byte]
+        return self.node.text
 
 
 @dataclass
@@ -37,95 +56,76 @@ class Scope:
     bindings: Dict[str, List[Binding]] = field(default_factory=dict)
     # `self.x = ...` inside a class's methods, keyed by attribute name (class scopes only).
     attributes: Dict[str, List[Binding]] = field(default_factory=dict)
-    star_imports: List[str] = field(default_factory=list)
 
     def add(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
 
 
-class Scopes:
-    def __init__(self, root: Node):
-        self.root = root
-        self._by_node: Dict[int, Scope] = {}
-        self.module = self._scope_for_node(root)
-        for node in walk(root):
-            self._record(node)
+class _Recorder:
+    """Turns binding statements into `Binding`s for whichever scope `scope_for` names."""
 
-    def _scope_for_node(self, node: Node) -> Scope:
-        scope = self._by_node.get(node.id)
-        if scope is None:
-            parent_node = enclosing(node, SCOPE_TYPES) if node.type != "module" else None
-            parent = self._scope_for_node(parent_node) if parent_node is not None else None
-            scope = Scope(node, parent)
-            self._by_node[node.id] = scope
-        return scope
+    def __init__(self, scope_for):
+        self.scope_for = scope_for
 
-    def scope_of(self, node: Node) -> Scope:
-        """The scope a node's names are looked up in."""
-        owner = enclosing(node, SCOPE_TYPES)
-        return self._scope_for_node(owner) if owner is not None else self.module
-
-    def class_scopes(self):
-        return [scope for scope in self._by_node.values() if scope.node.type == "class_definition"]
-
-    def _record(self, node: Node) -> None:
+    def record(self, node: Node) -> None:
         kind = node.type
         if kind == "import_statement":
-            self._record_import(node)
+            self._import(node)
         elif kind == "import_from_statement":
-            self._record_import_from(node)
+            self._import_from(node)
         elif kind in ("assignment", "augmented_assignment"):
-            self._record_assignment(node)
+            self._assignment(node)
         elif kind in ("function_definition", "class_definition"):
             name = node.child_by_field_name("name")
             if name is not None:
-                self.scope_of(node).add(Binding(text(name), DEFINITION, node))
-            if kind == "function_definition":
-                self._record_parameters(node)
+                self.add(node, Binding(text(name), DEFINITION, node, name_offset=name.start_byte))
         elif kind in ("for_statement", "for_in_clause"):
-            for name in _target_names(node.child_by_field_name("left")):
-                self.scope_of(node).add(Binding(name, OPAQUE, node))
-        elif kind in ("as_pattern_target", "named_expression"):
-            target = node.child_by_field_name("name") if kind == "named_expression" else node
-            value = node.child_by_field_name("value") if kind == "named_expression" else None
+            for name, offset in _target_names(node.child_by_field_name("left")):
+                self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
+        elif kind == "named_expression":
+            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if target is not None and target.type == "identifier":
-                self.scope_of(node).add(Binding(text(target), ASSIGN if value else OPAQUE, node, value))
+                self.add(node, Binding(text(target), ASSIGN, node, value, name_offset=target.start_byte))
 
-    def _record_import(self, node: Node) -> None:
-        scope = self.scope_of(node)
+    def add(self, node: Node, binding: Binding) -> None:
+        scope = self.scope_for(node)
+        if scope is not None:
+            scope.add(binding)
+
+    def _import(self, node: Node) -> None:
         for child in node.named_children:
             if child.type == "dotted_name":
                 # `import torch.nn` binds `torch`; the rest is reached through attributes.
-                full = text(child)
-                head = full.split(".")[0]
-                scope.add(Binding(head, IMPORT, node, path=head))
+                head = text(child).split(".")[0]
+                self.add(node, Binding(head, IMPORT, node, path=head, name_offset=child.start_byte))
             elif child.type == "aliased_import":
                 name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
                 if name is not None and alias is not None:
-                    scope.add(Binding(text(alias), IMPORT, node, path=text(name)))
+                    self.add(node, Binding(text(alias), IMPORT, node, path=text(name), name_offset=alias.start_byte))
 
-    def _record_import_from(self, node: Node) -> None:
-        scope = self.scope_of(node)
+    def _import_from(self, node: Node) -> None:
         module_node = node.child_by_field_name("module_name")
         if module_node is None or module_node.type == "relative_import":
             return
         module = text(module_node)
         for child in node.named_children:
-            if child is module_node or child.id == module_node.id:
+            if child.id == module_node.id:
                 continue
             if child.type == "wildcard_import":
-                scope.star_imports.append(module)
+                scope = self.scope_for(node)
+                if scope is not None:
+                    scope.add(Binding("*", IMPORT, node, path=module))
             elif child.type == "dotted_name":
-                scope.add(Binding(text(child), IMPORT, node, path=f"{module}.{text(child)}"))
+                self.add(node, Binding(text(child), IMPORT, node, path=f"{module}.{text(child)}",
+                                       name_offset=child.start_byte))
             elif child.type == "aliased_import":
                 name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
                 if name is not None and alias is not None:
-                    scope.add(Binding(text(alias), IMPORT, node, path=f"{module}.{text(name)}"))
+                    self.add(node, Binding(text(alias), IMPORT, node, path=f"{module}.{text(name)}",
+                                           name_offset=alias.start_byte))
 
-    def _record_assignment(self, node: Node) -> None:
+    def _assignment(self, node: Node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        annotation = node.child_by_field_name("type")
-        scope = self.scope_of(node)
         if left is None:
             return
         if left.type == "identifier":
@@ -133,25 +133,105 @@ class Scopes:
             # A chained `a = b = 3` nests the second assignment as the right-hand side.
             while right is not None and right.type == "assignment":
                 right = right.child_by_field_name("right")
-            scope.add(Binding(text(left), kind, node, right if kind == ASSIGN else None, annotation=annotation))
-        elif left.type == "attribute" and node.type == "assignment":
-            self._record_self_attribute(left, right, node)
-        else:
-            for name in _target_names(left):
-                scope.add(Binding(name, OPAQUE, node))
+            self.add(node, Binding(text(left), kind, node, right if kind == ASSIGN else None,
+                                   name_offset=left.start_byte))
+        elif left.type != "attribute":
+            for name, offset in _target_names(left):
+                self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
 
-    def _record_self_attribute(self, left: Node, right: Optional[Node], node: Node) -> None:
-        target = dotted(left)
+
+class ModuleTable:
+    """The module scope's bindings, from the top-level statements (and the blocks of top-level
+    `if`/`try`/`with`…), without descending into function or class bodies."""
+
+    def __init__(self, root: Node):
+        self.root = root
+        self.scope = Scope(root, None)
+        recorder = _Recorder(lambda node: self.scope)
+        pending = list(root.named_children)
+        while pending:
+            node = pending.pop()
+            recorder.record(node)
+            if node.type in COMPOUND:
+                pending.extend(child for child in node.named_children
+                               if child.type in COMPOUND or child.type.endswith("statement")
+                               or child.type in ("function_definition", "class_definition"))
+            elif node.type == "expression_statement":
+                pending.extend(c for c in node.named_children if c.type in ("assignment", "augmented_assignment"))
+        for bindings in self.scope.bindings.values():
+            bindings.sort(key=lambda b: b.node.start_byte)
+        everything = sorted((b for bindings in self.scope.bindings.values() for b in bindings),
+                            key=lambda b: b.node.start_byte)
+        # Equal signatures mean every lookup finds what it found before (definitions may have moved:
+        # their bodies are their own units).
+        self.signature = tuple((b.name, b.kind, -1 if b.kind == DEFINITION else b.offset, b.statement)
+                               for b in everything)
+
+    @property
+    def star_modules(self) -> List[str]:
+        return [b.path for b in self.scope.bindings.get("*", ()) if b.path]
+
+    def lookup(self, name: str, position: int) -> Optional[Binding]:
+        return latest_before(self.scope.bindings.get(name, ()), position)
+
+
+# A recorded module-level lookup: (name, use offset, found binding's offset or -1, its statement's text).
+Dependency = Tuple[str, int, int, bytes]
+
+
+class Scopes:
+    """Bindings inside one analysis unit, over the shared module table."""
+
+    def __init__(self, module: ModuleTable, units: Iterable[Node]):
+        self.module = module
+        self._by_node: Dict[int, Scope] = {module.root.id: module.scope}
+        self.dependencies: List[Dependency] = []
+        self._looked_up: set = set()
+        self._classes: List[Scope] = []
+        recorder = _Recorder(self._inner_scope_for)
+        for unit in units:
+            for node in walk(unit):
+                if node.type == "function_definition":
+                    self._record_parameters(node)
+                elif node.type == "assignment":
+                    self._record_self_attribute(node)
+                recorder.record(node)
+
+    def _scope_for_node(self, node: Node) -> Scope:
+        scope = self._by_node.get(node.id)
+        if scope is None:
+            owner = enclosing(node, SCOPE_TYPES)
+            scope = Scope(node, self._scope_for_node(owner) if owner is not None else self.module.scope)
+            self._by_node[node.id] = scope
+            if node.type == "class_definition":
+                self._classes.append(scope)
+        return scope
+
+    def _inner_scope_for(self, node: Node) -> Optional[Scope]:
+        """The scope a binding statement binds in, unless that is the module (already tabled)."""
+        scope = self.scope_of(node)
+        return None if scope is self.module.scope else scope
+
+    def scope_of(self, node: Node) -> Scope:
+        owner = enclosing(node, SCOPE_TYPES)
+        return self._scope_for_node(owner) if owner is not None else self.module.scope
+
+    def class_scopes(self) -> List[Scope]:
+        return list(self._classes)
+
+    def _record_self_attribute(self, node: Node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        target = dotted(left) if left is not None and left.type == "attribute" else None
         if target is None or not target.startswith("self.") or target.count(".") != 1 or right is None:
             return
         method = enclosing(node, SCOPE_TYPES)
         owner = enclosing(method, SCOPE_TYPES) if method is not None else None
-        if method is None or method.type != "function_definition" or owner is None:
-            return
-        if owner.type == "class_definition":
-            scope = self._scope_for_node(owner)
+        if method is not None and method.type == "function_definition" and owner is not None \
+                and owner.type == "class_definition":
             name = target.split(".", 1)[1]
-            scope.attributes.setdefault(name, []).append(Binding(name, ASSIGN, node, right))
+            attribute = left.child_by_field_name("attribute")
+            self._scope_for_node(owner).attributes.setdefault(name, []).append(
+                Binding(name, ASSIGN, node, right, name_offset=attribute.start_byte if attribute else -1))
 
     def _record_parameters(self, function: Node) -> None:
         parameters = function.child_by_field_name("parameters")
@@ -164,17 +244,23 @@ class Scopes:
                 name_node, default = parameter.child_by_field_name("name"), parameter.child_by_field_name("value")
             elif parameter.type == "typed_parameter":
                 name_node = next((c for c in parameter.named_children if c.type == "identifier"), None)
-            annotation = parameter.child_by_field_name("type")
             if name_node is not None and name_node.type == "identifier":
-                scope.add(Binding(text(name_node), PARAMETER, parameter, default, annotation=annotation))
+                scope.add(Binding(text(name_node), PARAMETER, parameter, default, name_offset=name_node.start_byte))
 
     def lookup(self, name: str, use: Node) -> Optional[Binding]:
         """The binding a use of `name` at `use` most plausibly sees."""
         scope = self.scope_of(use)
         first = True
         while scope is not None:
+            if scope is self.module.scope:
+                binding = self.module.lookup(name, use.start_byte)
+                found = binding.offset if binding else -1
+                if (name, found) not in self._looked_up:  # one record per binding found is enough
+                    self._looked_up.add((name, found))
+                    self.dependencies.append((name, use.start_byte, found, binding.statement if binding else b""))
+                return binding
             if first or scope.node.type != "class_definition":
-                binding = _latest_before(scope.bindings.get(name, ()), use.start_byte)
+                binding = latest_before(scope.bindings.get(name, ()), use.start_byte)
                 if binding is not None:
                     return binding
             first = False
@@ -182,7 +268,11 @@ class Scopes:
         return None
 
     def star_modules(self) -> List[str]:
-        return list(self.module.star_imports)
+        modules = self.module.star_modules
+        if ("*", -1) not in self._looked_up:
+            self._looked_up.add(("*", -1))
+            self.dependencies.append(("*", -1, -1, "\n".join(modules).encode()))
+        return modules
 
     def class_attribute(self, use: Node, attribute: str) -> Optional[Binding]:
         """The assignment behind `self.attribute` inside a class's method."""
@@ -191,15 +281,18 @@ class Scopes:
         if owner is None or owner.type != "class_definition":
             return None
         bindings = self._scope_for_node(owner).attributes.get(attribute, ())
-        return _latest_before(bindings, use.start_byte)
+        return latest_before(bindings, use.start_byte)
 
 
-def _latest_before(bindings, position: int) -> Optional[Binding]:
+def latest_before(bindings, position: int) -> Optional[Binding]:
     """The last binding completed before `position`; failing that, the last one that does not
     contain it (a function body reads module constants when it runs, after the module is done)."""
-    before = [b for b in bindings if b.node.end_byte <= position]
-    if before:
-        return before[-1]
+    chosen = None
+    for binding in bindings:
+        if binding.node.end_byte <= position:
+            chosen = binding
+    if chosen is not None:
+        return chosen
     outside = [b for b in bindings if not b.node.start_byte <= position < b.node.end_byte]
     return outside[-1] if outside else None
 
@@ -208,8 +301,8 @@ def _target_names(target: Optional[Node]):
     if target is None:
         return
     if target.type == "identifier":
-        yield text(target)
+        yield text(target), target.start_byte
         return
     for node in walk(target):
         if node.type == "identifier" and node.parent is not None and node.parent.type != "attribute":
-            yield text(node)
+            yield text(node), node.start_byte

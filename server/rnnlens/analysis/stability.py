@@ -31,16 +31,11 @@ def shift(offset: int, edits: Sequence[ByteEdit]) -> Optional[int]:
     return offset
 
 
-def _moved(span: Span, edits: Sequence[ByteEdit], source: bytes) -> Optional[Span]:
+def _moved(span: Span, edits: Sequence[ByteEdit]) -> Optional[Span]:
     start, end = shift(span.start_byte, edits), shift(span.end_byte, edits)
     if start is None or end is None or end - start != span.end_byte - span.start_byte:
         return None
-    return Span(start, end, _point(source, start), _point(source, end))
-
-
-def _point(source: bytes, offset: int) -> tuple:
-    row = source.count(b"\n", 0, offset)
-    return row, offset - (source.rfind(b"\n", 0, offset) + 1)
+    return Span(start, end)
 
 
 def _inside_error(tree: Tree, span: Span) -> bool:
@@ -55,26 +50,38 @@ def _inside_error(tree: Tree, span: Span) -> bool:
 def carry_over(previous: DocumentAnalysis, previous_source: bytes, edits: Sequence[ByteEdit],
                current: DocumentAnalysis, source: bytes, tree: Tree) -> DocumentAnalysis:
     """`current`, plus each previous finding that the edits did not touch, that the new parse lost
-    inside broken text, and whose text is still there."""
-    if not tree.root_node.has_error:
+    inside broken text, and whose text is still there. Only the broken regions are examined."""
+    broken = [(node.start_byte, node.end_byte) for node in tree.root_node.children if node.has_error]
+    if not broken:
         return current
-    present = {finding.span.start_byte for finding in current.findings}
     kept: List[Finding] = []
-    for finding in previous.findings:
-        span = _moved(finding.span, edits, source)
-        if span is None or span.start_byte in present or not _inside_error(tree, span):
-            continue
-        old_text = previous_source[finding.span.start_byte:finding.span.end_byte]
-        if source[span.start_byte:span.end_byte] != old_text:
-            continue
-        callee = _moved(finding.callee, edits, source) or span
-        diagnostics = tuple(replace(d, span=moved) for d in finding.diagnostics
-                            if (moved := _moved(d.span, edits, source)) is not None)
-        kept.append(replace(finding, span=span, callee=callee, diagnostics=diagnostics, wrapped_by=None,
-                            model=None))
+    for start, end in broken:
+        present = {f.span.start_byte for f in current.findings_between(start, end)}
+        old_start, old_end = _unshift(start, edits), _unshift(end, edits)
+        for finding in previous.findings_between(old_start, old_end):
+            span = _moved(finding.span, edits)
+            if span is None or span.start_byte in present or not _inside_error(tree, span):
+                continue
+            if source[span.start_byte:span.end_byte] != previous_source[finding.span.start_byte:finding.span.end_byte]:
+                continue
+            callee = _moved(finding.callee, edits) or span
+            diagnostics = tuple(replace(d, span=moved) for d in finding.diagnostics
+                                if (moved := _moved(d.span, edits)) is not None)
+            kept.append(replace(finding, span=span, callee=callee, diagnostics=diagnostics, wrapped_by=None,
+                                model=None))
     if not kept:
         return current
     return _merged(current, kept)
+
+
+def _unshift(offset: int, edits: Sequence[ByteEdit]) -> int:
+    """An offset of the new text mapped back to the old one (clamped into an edit it falls in)."""
+    for edit in reversed(edits):
+        if offset >= edit.new_end:
+            offset += edit.old_end - edit.new_end
+        elif offset > edit.start:
+            offset = edit.start
+    return offset
 
 
 def _merged(current: DocumentAnalysis, kept: List[Finding]) -> DocumentAnalysis:
@@ -86,5 +93,4 @@ def _merged(current: DocumentAnalysis, kept: List[Finding]) -> DocumentAnalysis:
                 wrapped_by=renumber.get(finding.wrapped_by) if id(finding) in fresh else None)
         for position, finding in enumerate(everything))
     models = tuple(replace(m, members=tuple(renumber[i] for i in m.members)) for m in current.models)
-    dependents = {key: [renumber[i] for i in indexes] for key, indexes in current.dependents.items()}
-    return DocumentAnalysis(findings, models, dependents)
+    return DocumentAnalysis.of(findings, models)

@@ -34,26 +34,17 @@ def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
 
 @dataclass(frozen=True)
 class Span:
-    """A byte range with its start and end as (row, byte column); positions are converted to
-    editor or CLI columns only at the edges."""
+    """A byte range of the analysed source; lines and columns are worked out only at the edges."""
 
     start_byte: int
     end_byte: int
-    start: tuple
-    end: tuple
 
     @classmethod
     def of(cls, node: Node) -> "Span":
-        return cls(node.start_byte, node.end_byte, tuple(node.start_point), tuple(node.end_point))
+        return cls(node.start_byte, node.end_byte)
 
-    @classmethod
-    def between(cls, first: Node, last: Node) -> "Span":
-        return cls(first.start_byte, last.end_byte, tuple(first.start_point), tuple(last.end_point))
-
-    @property
-    def line(self) -> int:
-        """1-based line of the start."""
-        return self.start[0] + 1
+    def shifted(self, delta: int) -> "Span":
+        return Span(self.start_byte + delta, self.end_byte + delta)
 
 
 def text(node: Optional[Node]) -> str:

@@ -22,9 +22,21 @@ MAX_ITEMS = 4_096
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a value came from: a name's binding, or an expression (`Input((None, 3))`), by the byte
+    offset of the name or expression; presenters turn it into `HIDDEN at line 3`."""
+
+    label: str
+    offset: int
+
+
+Origins = Tuple[Origin, ...]
+
+
+@dataclass(frozen=True)
 class Known:
     value: Any  # int, float, bool, str or None
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
@@ -33,26 +45,26 @@ class Symbolic:
 
     polynomial: Polynomial
     reasons: Tuple[Tuple[str, str], ...]  # (unknown name, why it is unknown)
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
 class Opaque:
     name: str
     reason: str
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
 class Items:
     items: Tuple["Value", ...]
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
 class Mapping:
     entries: Tuple[Tuple[Any, "Value"], ...]
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ class LayerRef:
     """A layer constructor call (the call node); what it counts is the analysis's business."""
 
     call: Node
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 @dataclass(frozen=True)
@@ -69,13 +81,13 @@ class TensorRef:
 
     size: "Value"
     producers: frozenset = frozenset()
-    origins: Tuple[str, ...] = ()
+    origins: Origins = ()
 
 
 Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef]
 
 
-def with_origin(value: Value, origin: str) -> Value:
+def with_origin(value: Value, origin: Origin) -> Value:
     return replace(value, origins=value.origins + (origin,)) if origin not in value.origins else value
 
 
@@ -183,24 +195,23 @@ class Evaluator:
         binding = self.scopes.lookup(name, node)
         if binding is None:
             return Opaque(name, "not defined in this file")
-        origin = f"{name} at line {binding.line}"
+        origin = Origin(name, binding.offset)
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
         if binding.kind == PARAMETER:
             function = enclosing(binding.node, frozenset({"function_definition", "lambda"}))
             owner = text(function.child_by_field_name("name")) if function is not None else "a lambda"
-            reason = f"a parameter of `{owner}` (line {binding.line})"
-            return Symbolic(Polynomial.symbol(name), ((name, reason),), (origin,))
+            return Symbolic(Polynomial.symbol(name), ((name, f"a parameter of `{owner}`"),), (origin,))
         if binding.kind in (IMPORT, DEFINITION):
-            return Opaque(name, f"names a module, class or function (line {binding.line})", (origin,))
-        return Opaque(name, f"assigned in a way this tool does not follow (line {binding.line})", (origin,))
+            return Opaque(name, "names a module, class or function", (origin,))
+        return Opaque(name, "assigned in a way this tool does not follow", (origin,))
 
     def _attribute(self, node: Node) -> Value:
         target = dotted(node)
         if target is not None and target.startswith("self.") and target.count(".") == 1:
             binding = self.scopes.class_attribute(node, target[5:])
             if binding is not None and binding.value is not None:
-                return with_origin(self.evaluate(binding.value), f"{target} at line {binding.line}")
+                return with_origin(self.evaluate(binding.value), Origin(target, binding.offset))
         name = target or unknown_name(node)
         return Symbolic(Polynomial.symbol(name), ((name, "an attribute this tool cannot follow"),))
 
@@ -249,7 +260,7 @@ class Evaluator:
         if isinstance(index, Known) and isinstance(container, Mapping):
             for key, value in container.entries:
                 if key == index.value and type(key) is type(index.value):
-                    return with_origin(value, f"{unknown_name(node)}")
+                    return with_origin(value, Origin(unknown_name(node), node.start_byte))
         return Opaque(unknown_name(node), "an item this tool cannot look up")
 
     def _builtin_call(self, node: Node) -> Value:
@@ -323,7 +334,7 @@ def _reasons(value: Value) -> Tuple[Tuple[str, str], ...]:
     return value.reasons if isinstance(value, Symbolic) else ()
 
 
-def _known_arithmetic(a: Any, b: Any, operator: str, node: Node, origins: Tuple[str, ...]) -> Value:
+def _known_arithmetic(a: Any, b: Any, operator: str, node: Node, origins: Origins) -> Value:
     numbers = (int, float)
     if not (isinstance(a, numbers) and isinstance(b, numbers)):
         if operator == "+" and isinstance(a, str) and isinstance(b, str) and len(a) + len(b) < 1_000:

@@ -154,7 +154,8 @@ class Polynomial:
 
 def _display_order(item: Tuple[Monomial, int]) -> tuple:
     monomial, _ = item
-    return (-sum(power for _, power in monomial), monomial)
+    # Higher degree first; within a degree, lexicographic with higher powers first (h² before h·i).
+    return (-sum(power for _, power in monomial), tuple((name, -power) for name, power in monomial))
 
 
 def _format_term(monomial: Monomial, magnitude: int) -> str:

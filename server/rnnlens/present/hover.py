@@ -6,7 +6,7 @@ from typing import List, Sequence
 
 from ..analysis.findings import DocumentAnalysis, Finding, ModelFinding
 from ..core import Polynomial
-from .labels import memory
+from .labels import Where, memory, not_counted_text, origin_text
 
 MAX_TENSOR_ROWS = 24
 
@@ -19,7 +19,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def layer_markdown(finding: Finding, dtype: str = "float32") -> str:
+def layer_markdown(finding: Finding, where: Where, dtype: str = "float32") -> str:
     count = finding.count
     name = f"{finding.namespace}.{finding.layer}" if finding.namespace else finding.layer
     lines: List[str] = []
@@ -36,7 +36,7 @@ def layer_markdown(finding: Finding, dtype: str = "float32") -> str:
     if finding.arguments:
         lines += ["", "| argument | value | from |", "| --- | --- | --- |"]
         for argument in finding.arguments:
-            origin = ", ".join(argument.origins) if argument.origins else ("default" if not argument.source else "")
+            origin = ", ".join(origin_text(o, where) for o in argument.origins)
             lines.append(f"| {argument.name} | `{_cell(argument.display)}` | {_cell(origin)} |")
     if finding.unknowns:
         lines += ["", "**Not known statically:**"]
@@ -67,24 +67,24 @@ def layer_markdown(finding: Finding, dtype: str = "float32") -> str:
     return "\n".join(lines)
 
 
-def constant_markdown(name: str, analysis: DocumentAnalysis, indexes: Sequence[int]) -> str:
+def constant_markdown(name: str, analysis: DocumentAnalysis, indexes: Sequence[int], where: Where) -> str:
     lines = [f"**{name}** sizes {len(indexes)} layer{'s' if len(indexes) != 1 else ''}:"]
     for index in indexes:
-        finding = analysis.findings[index]
+        finding = analysis.finding(index)
         total = "?" if finding.count.total is None else str(finding.count.total)
-        lines.append(f"- {finding.layer} at line {finding.span.line}: {total} params")
+        lines.append(f"- {finding.layer} at {where(finding.span.start_byte)}: {total} params")
     return "\n".join(lines)
 
 
-def model_markdown(model: ModelFinding, analysis: DocumentAnalysis, dtype: str = "float32") -> str:
+def model_markdown(model: ModelFinding, analysis: DocumentAnalysis, where: Where, dtype: str = "float32") -> str:
     prefix = "≥ " if model.status == "lower_bound" else ""
     lines = [f"**{model.name}** ({model.framework} {model.kind}) — **{prefix}{model.total} params**", "",
-             "| layer | line | params |", "| --- | ---: | ---: |"]
+             "| layer | where | params |", "| --- | --- | ---: |"]
     for index in model.members:
-        finding = analysis.findings[index]
-        lines.append(f"| {finding.layer} | {finding.span.line} | {finding.count.total} |")
+        finding = analysis.finding(index)
+        lines.append(f"| {finding.layer} | {where(finding.span.start_byte)} | {finding.count.total} |")
     size = memory(model.total, dtype)
     if size is not None:
         lines += ["", f"memory {prefix}{size} ({dtype})"]
-    lines += [f"- not counted: {reason}" for reason in model.not_counted]
+    lines += [f"- not counted: {not_counted_text(item, where)}" for item in model.not_counted]
     return "\n".join(lines)

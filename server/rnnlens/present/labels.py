@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
-from ..analysis.findings import EXACT, LOWER_BOUND, Finding, ModelFinding
+from ..analysis.findings import EXACT, LOWER_BOUND, Finding, ModelFinding, NotCounted
+from ..analysis.values import Origin
 from ..core import Polynomial
 
 COMPACT, DETAILED = "compact", "detailed"
@@ -57,3 +58,15 @@ def memory(total: Optional[Polynomial], dtype: str) -> Optional[str]:
     if total is None or not total.is_constant:
         return None
     return readable_bytes(total.value * BYTES_PER_PARAMETER[dtype])
+
+
+# Where an offset is, for people: "line 3", or "cell 2, line 1" in a notebook.
+Where = Callable[[int], str]
+
+
+def origin_text(origin: Origin, where: Where) -> str:
+    return f"{origin.label} at {where(origin.offset)}"
+
+
+def not_counted_text(item: NotCounted, where: Where) -> str:
+    return f"{item.what} at {where(item.offset)} ({item.why})"

@@ -40,6 +40,12 @@ class Locator:
                        "end_line": located["end_line"] - first_line, "end_column": located["end_column"]}
         return located
 
+    def where(self, offset: int) -> str:
+        """"line 3", or "cell 2, line 1" in a notebook."""
+        cell = self.cell_of(offset)
+        line = self.point(offset)["line"]
+        return f"line {line}" if cell is None else f"cell {cell[0]}, line {line - cell[1]}"
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line of the (joined) source."""
         return self.index.line_bytes(line - 1).decode("utf-8", errors="replace")

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from ..analysis.findings import DocumentAnalysis, Finding, ModelFinding
 from ..core import Polynomial
+from .labels import not_counted_text, origin_text
 from .locate import Locator
 
 VERSION = 1
@@ -40,14 +41,14 @@ def layer_record(finding: Finding, analysis: DocumentAnalysis, locator: Locator)
         "params_polynomial": None if count.total is None or count.total.is_constant else str(count.total),
         "output_size": None if count.output_size is None else _dimension(count.output_size),
         "macs_per_step": None if count.macs_per_step is None else _dimension(count.macs_per_step),
-        "arguments": [{"name": a.name, "value": a.display, "known": a.known, "origins": list(a.origins)}
-                      for a in finding.arguments],
+        "arguments": [{"name": a.name, "value": a.display, "known": a.known,
+                       "origins": [origin_text(o, locator.where) for o in a.origins]} for a in finding.arguments],
         "model": finding.model,
     })
     if finding.namespace:
         record["namespace"] = finding.namespace
     if finding.wrapped_by is not None:
-        wrapper = locator.span(analysis.findings[finding.wrapped_by].span)
+        wrapper = locator.span(analysis.finding(finding.wrapped_by).span)
         record["wrapped_by"] = {key: wrapper[key] for key in ("line", "column", "cell") if key in wrapper}
     return record
 
@@ -62,7 +63,7 @@ def model_record(model: ModelFinding, locator: Locator) -> Dict[str, Any]:
         "params": _number(model.total) if model.status != "unknown" else None,
         "trainable_params": _number(model.trainable) if model.status != "unknown" else None,
         "status": model.status,
-        "not_counted": list(model.not_counted),
+        "not_counted": [not_counted_text(item, locator.where) for item in model.not_counted],
         "params_polynomial": None if model.total is None or model.total.is_constant else str(model.total),
     })
     return record

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import List
 
 from ..analysis.findings import LOWER_BOUND, DocumentAnalysis, Finding, ModelFinding
-from .labels import COMPACT, hint_label, memory
+from .labels import COMPACT, hint_label, memory, not_counted_text
 from .locate import Locator
 
 MAX_SOURCE_WIDTH = 90
@@ -32,6 +32,7 @@ def _shorten(line: str) -> str:
 
 
 def _where(locator: Locator, offset: int) -> str:
+    """The short form for the margin and the table: `12`, or `cell 2:1` in a notebook."""
     cell = locator.cell_of(offset)
     point = locator.point(offset)
     if cell is None:
@@ -75,13 +76,13 @@ def _count_text(finding: Finding) -> str:
 
 
 def model_table(model: ModelFinding, analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
-    where = _where(locator, model.span.start_byte)
-    lines = [style.paint(f'Model: "{model.name}"', BOLD) + f" ({model.framework} {model.kind}, line {where})"]
+    where = locator.where(model.span.start_byte)
+    lines = [style.paint(f'Model: "{model.name}"', BOLD) + f" ({model.framework} {model.kind}, {where})"]
     rows = [["Layer (type)", "Framework", "Output", "Param #", "Trainable", "Tensors"]]
     for index in model.members:
-        finding = analysis.findings[index]
+        finding = analysis.finding(index)
         output = finding.count.output_size
-        rows.append([f"{finding.layer} (line {_where(locator, finding.span.start_byte)})", finding.framework,
+        rows.append([f"{finding.layer} ({locator.where(finding.span.start_byte)})", finding.framework,
                      "?" if output is None else str(output), _count_text(finding),
                      "?" if finding.count.trainable is None else str(finding.count.trainable),
                      str(len(finding.count.tensors))])
@@ -98,8 +99,8 @@ def model_table(model: ModelFinding, analysis: DocumentAnalysis, locator: Locato
         lines.append(f"Non-trainable params: {prefix}{total.value - trainable:,}")
     else:
         lines.append(f"Total params: {total} (not known statically)")
-    for reason in model.not_counted:
-        lines.append(style.paint(f"Not counted: {reason}", WARNING))
+    for item in model.not_counted:
+        lines.append(style.paint(f"Not counted: {not_counted_text(item, locator.where)}", WARNING))
     return lines
 
 

@@ -32,6 +32,16 @@ class View:
     lines: LineIndex
     encoding: str
     frameworks: tuple
+    cells: tuple = ()  # for a notebook cell: every code cell of its notebook, in order
+
+    def where(self, offset: int) -> str:
+        """"line 3" for people (1-based), or "cell 2, line 1" in a notebook."""
+        for cell in reversed(self.cells):
+            if offset >= cell.offset:
+                line = self.document.source.count(b"\n", cell.offset, offset) + 1
+                return f"cell {cell.index + 1}, line {line}"
+        line, _ = self.document.lines.position(offset, UTF8)
+        return f"line {line + 1}"
 
     @property
     def analysis(self) -> DocumentAnalysis:
@@ -83,7 +93,8 @@ class RnnLensServer(LanguageServer):
             if document is None:
                 return None
             lines = LineIndex(document.source[cell.offset:cell.offset + cell.length])
-            return View(document, cell.offset, lines, self.encoding, frameworks)
+            cells = tuple(self.store.notebook_cells(cell.notebook))
+            return View(document, cell.offset, lines, self.encoding, frameworks, cells)
         document = self.store.get(uri)
         if document is None:
             return None

@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from lsprotocol import types
 
-from ..analysis import DocumentAnalysis, analyze
+from ..analysis import DocumentAnalysis, UnitCache, analyze
 from ..analysis.notebook import join_cells
 from ..analysis.stability import ByteEdit, carry_over
 from ..analysis.syntax import Tree, parse
@@ -35,6 +35,7 @@ class Document:
     # The last analysis and the edits made since, to carry findings over a broken edit.
     _last: Optional[Tuple[DocumentAnalysis, bytes, Tuple[str, ...]]] = None
     _edits: List[ByteEdit] = field(default_factory=list)
+    _units: UnitCache = field(default_factory=UnitCache)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.source)
@@ -62,7 +63,7 @@ class Document:
         if cached is not None:
             return cached
         self.tree = parse(self.source, self.tree)
-        result = analyze(self.source, key, self.tree)
+        result = analyze(self.source, key, self.tree, self._units)
         if self._last is not None and self._last[2] == key and self._edits:
             previous, previous_source, _ = self._last
             result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)
@@ -82,16 +83,34 @@ class CellView:
     notebook: str
     offset: int  # the cell's first byte in the joined source
     length: int
+    index: int  # among the notebook's code cells
+
+
+MAX_PARSE_TREES = 32
 
 
 class DocumentStore:
+    """Open documents by URI. Parse trees are kept for the most recently edited documents only (an
+    evicted one is re-parsed from scratch on its next edit), which bounds memory with many files open."""
+
     def __init__(self) -> None:
         self.documents: Dict[str, Document] = {}
         self.cells: Dict[str, CellView] = {}
+        self._recent: Dict[str, None] = {}  # insertion-ordered: least recently edited first
+
+    def _touch(self, uri: str) -> None:
+        self._recent.pop(uri, None)
+        self._recent[uri] = None
+        while len(self._recent) > MAX_PARSE_TREES:
+            oldest = next(iter(self._recent))
+            del self._recent[oldest]
+            if oldest in self.documents:
+                self.documents[oldest].evict_tree()
 
     def open(self, uri: str, version: Optional[int], text: str) -> Document:
         document = Document(uri, version, text.encode("utf-8", errors="surrogatepass"))
         self.documents[uri] = document
+        self._touch(uri)
         return document
 
     def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
@@ -101,10 +120,12 @@ class DocumentStore:
         for change in changes:
             document.apply(change, encoding)
         document.version = version
+        self._touch(uri)
         return document
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
+        self._recent.pop(uri, None)
 
     def get(self, uri: str) -> Optional[Document]:
         return self.documents.get(uri)
@@ -116,13 +137,16 @@ class DocumentStore:
         for cell_uri in [u for u, view in self.cells.items() if view.notebook == uri]:
             del self.cells[cell_uri]
         ends = list(joined.cell_offsets[1:]) + [len(data)]
-        for (cell_uri, _), start, end in zip(cells, joined.cell_offsets, ends):
-            self.cells[cell_uri] = CellView(uri, start, end - start - 1)  # less the joining newline
+        for index, ((cell_uri, _), start, end) in enumerate(zip(cells, joined.cell_offsets, ends)):
+            self.cells[cell_uri] = CellView(uri, start, end - start - 1, index)  # less the joining newline
         previous = self.documents.get(uri)
         if previous is not None and previous.source == data:
             previous.version = version
             return previous
         return self.open(uri, version, joined.source)
+
+    def notebook_cells(self, uri: str) -> List[CellView]:
+        return sorted((view for view in self.cells.values() if view.notebook == uri), key=lambda v: v.offset)
 
     def close_notebook(self, uri: str) -> None:
         self.close(uri)

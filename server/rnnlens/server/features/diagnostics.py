@@ -15,7 +15,7 @@ def diagnostics_for(ls, uri: str) -> List[types.Diagnostic]:
     if view is None:
         return []
     items = []
-    for finding in view.analysis.findings:
+    for finding in view.analysis.findings_with_diagnostics():
         for diagnostic in finding.diagnostics:
             if view.contains(diagnostic.span.start_byte, diagnostic.span.end_byte):
                 items.append(types.Diagnostic(

@@ -27,20 +27,19 @@ def register(server) -> None:
         analysis = view.analysis
         finding = analysis.finding_at(offset)
         if finding is not None and view.contains(finding.span.start_byte, finding.span.end_byte):
-            return _markdown(layer_markdown(finding, ls.settings.memory_dtype), view,
+            return _markdown(layer_markdown(finding, view.where, ls.settings.memory_dtype), view,
                              finding.span.start_byte, finding.span.end_byte)
         for model in analysis.models:
             if model.span.start_byte <= offset < model.span.end_byte:
-                return _markdown(model_markdown(model, analysis, ls.settings.memory_dtype), view,
+                return _markdown(model_markdown(model, analysis, view.where, ls.settings.memory_dtype), view,
                                  model.span.start_byte, model.span.end_byte)
-        source, lines = view.document.source, view.document.lines
+        lines = view.document.lines
         line, _ = lines.position(offset, "utf-8")
         line_start = lines.starts[line]
         for match in _WORD.finditer(lines.line_bytes(line)):
             start, end = line_start + match.start(), line_start + match.end()
-            if start <= offset < end:
-                name, row = match.group().decode(), source.count(b"\n", 0, start) + 1
-                indexes = analysis.dependents.get(f"{name}@{row}")
-                if indexes:
-                    return _markdown(constant_markdown(name, analysis, indexes), view, start, end)
+            indexes = analysis.dependents.get(start) if start <= offset < end else None
+            if indexes:
+                return _markdown(constant_markdown(match.group().decode(), analysis, indexes, view.where), view,
+                                 start, end)
         return None

@@ -41,7 +41,7 @@ def register(server) -> None:
                 hint.data = {"uri": params.text_document.uri, "version": view.document.version,
                              "index": finding.index}
             else:
-                hint.tooltip = _tooltip(layer_markdown(finding, ls.settings.memory_dtype))
+                hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype))
             hints.append(hint)
         if ls.settings.inlay_hints_model_totals:
             for model in analysis.models:
@@ -58,7 +58,9 @@ def register(server) -> None:
         index = data.get("index")
         if view is None or data.get("version") != view.document.version or not isinstance(index, int):
             return hint
-        findings = view.analysis.findings
-        if 0 <= index < len(findings):
-            hint.tooltip = _tooltip(layer_markdown(findings[index], ls.settings.memory_dtype))
+        try:
+            finding = view.analysis.finding(index)
+        except IndexError:
+            return hint
+        hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype))
         return hint

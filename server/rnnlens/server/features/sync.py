@@ -1,10 +1,38 @@
-"""Document and notebook synchronisation: keep the store's copy of each text current."""
+"""Document and notebook synchronisation: keep the store's copy of each text current, and analyse
+a document shortly after it stops changing, so that the requests an editor sends after its own
+debounce find the analysis ready."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Dict
 
 from lsprotocol import types
 
 from . import diagnostics
+
+# Long enough to coalesce a burst of keystrokes, shorter than the editors' own request debounce.
+SETTLE_SECONDS = 0.005
+_pending: Dict[str, asyncio.TimerHandle] = {}
+
+
+def settle(ls, uri: str) -> None:
+    """Analyse `uri` (and push its diagnostics) once it has not changed for SETTLE_SECONDS."""
+    pending = _pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+
+    def analyse() -> None:
+        _pending.pop(uri, None)
+        view = ls.view(uri)
+        if view is not None:
+            view.analysis  # noqa: B018 — computing it is the point: it is cached per version
+            diagnostics.publish(ls, uri)
+
+    try:
+        _pending[uri] = asyncio.get_running_loop().call_later(SETTLE_SECONDS, analyse)
+    except RuntimeError:  # no event loop (handlers called directly): analyse now
+        analyse()
 
 
 def register(server) -> None:
@@ -14,13 +42,13 @@ def register(server) -> None:
         if document.uri in ls.store.cells:
             return  # a notebook cell: the notebook handlers own it
         ls.store.open(document.uri, document.version, document.text)
-        diagnostics.publish(ls, document.uri)
+        settle(ls, document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         if ls.store.change(uri, params.text_document.version, params.content_changes, ls.encoding) is not None:
-            diagnostics.publish(ls, uri)
+            settle(ls, uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
@@ -38,7 +66,7 @@ def register(server) -> None:
                  for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
         ls.store.set_notebook(uri, version, cells)
         for cell_uri, _ in cells:
-            diagnostics.publish(ls, cell_uri)
+            settle(ls, cell_uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_open(ls, params: types.DidOpenNotebookDocumentParams) -> None:
