@@ -19,7 +19,7 @@ from ..core import Count, LayerConfig, Polynomial, Unknown, bind, count
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, ModelFinding, NotCounted,
                        UnknownSize, display)
 from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
-from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, Span, call_arguments, dotted, enclosing, text, walk
+from .syntax import Node, Span, call_arguments, dotted, text, walk
 from .values import Evaluator, Items, Known, LayerRef, Opaque, Origin, Symbolic, TensorRef, Value, as_polynomial
 
 LOCAL = "<local>"
@@ -395,7 +395,7 @@ class Analyzer:
         wrapper = index_of.get(site.wrapper.call.id) if site.wrapper is not None else None
         return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, spec.name,
                        spec.namespace, result, tuple(arguments), tuple(unknowns.values()), tuple(diagnostics),
-                       wrapper, None, _in_loop(site.call))
+                       wrapper, None, self.scopes.in_loop(site.call))
 
     # -- models ----------------------------------------------------------------------------------
 
@@ -448,7 +448,7 @@ class Analyzer:
     def _container_models(self, findings: List[Finding], index_of: Dict[int, int]) -> List[ModelFinding]:
         models = []
         for container in self.containers.values():
-            if enclosing(container.call, frozenset({"class_definition"})) is not None:
+            if self.scopes.inside_class(container.call):
                 continue  # part of the class model around it
             target = _assigned_name(container.call)
             if target is None:
@@ -520,15 +520,6 @@ def _assigned_name(call: Node) -> Optional[Node]:
         if left is not None and left.type in ("identifier", "attribute"):
             return left
     return None
-
-
-def _in_loop(call: Node) -> bool:
-    node = call.parent
-    while node is not None and node.type not in SCOPE_TYPES:
-        if node.type in LOOP_TYPES:
-            return True
-        node = node.parent
-    return False
 
 
 def _to_size(value: Optional[Value]) -> Optional[Polynomial]:

@@ -13,10 +13,11 @@ long as those lookups still find the same bindings.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from .syntax import SCOPE_TYPES, Node, dotted, enclosing, text, walk
+from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, text, walk
 
 ASSIGN, IMPORT, PARAMETER, DEFINITION, OPAQUE = "assign", "import", "parameter", "definition", "opaque"
 # Statements whose blocks still bind at module level (`if TYPE_CHECKING: import …`, `try: … except`).
@@ -180,7 +181,11 @@ Dependency = Tuple[str, int, int, bytes]
 
 
 class Scopes:
-    """Bindings inside one analysis unit, over the shared module table."""
+    """Bindings inside one analysis unit, over the shared module table.
+
+    Which scope or loop holds a node is answered from byte ranges collected in one walk, never by
+    climbing `node.parent` (tree-sitter finds a parent by descending from the root, so climbing out
+    of 1,000-deep nesting would cost the square of the depth)."""
 
     def __init__(self, module: ModuleTable, units: Iterable[Node]):
         self.module = module
@@ -188,19 +193,46 @@ class Scopes:
         self.dependencies: List[Dependency] = []
         self._looked_up: set = set()
         self._classes: List[Scope] = []
+        self._owners: List[Tuple[int, int, Node]] = []  # scope-making nodes, in document order
+        self._loops: List[Tuple[int, int]] = []
+        nodes = [node for unit in units for node in walk(unit)]
+        for node in nodes:
+            if node.type in SCOPE_TYPES and node.type != "module":
+                self._owners.append((node.start_byte, node.end_byte, node))
+            elif node.type in LOOP_TYPES:
+                self._loops.append((node.start_byte, node.end_byte))
+        self._owner_starts = [start for start, _, _ in self._owners]
         recorder = _Recorder(self._inner_scope_for)
-        for unit in units:
-            for node in walk(unit):
-                if node.type == "function_definition":
-                    self._record_parameters(node)
-                elif node.type == "assignment":
-                    self._record_self_attribute(node)
-                recorder.record(node)
+        for node in nodes:
+            if node.type == "function_definition":
+                self._record_parameters(node)
+            elif node.type == "assignment":
+                self._record_self_attribute(node)
+            recorder.record(node)
+
+    def owner_of(self, node: Node, types: frozenset = SCOPE_TYPES) -> Optional[Node]:
+        """The innermost class, function or lambda of this unit (of `types`) around `node`."""
+        position = bisect_right(self._owner_starts, node.start_byte) - 1
+        while position >= 0:
+            start, end, owner = self._owners[position]
+            if start <= node.start_byte < end and owner.id != node.id and owner.type in types:
+                return owner
+            position -= 1
+        return None
+
+    def in_loop(self, node: Node) -> bool:
+        """Whether `node` runs in a loop or comprehension of its own function or class."""
+        owner = self.owner_of(node)
+        floor = owner.start_byte if owner is not None else -1
+        return any(floor <= start <= node.start_byte < end for start, end in self._loops)
+
+    def inside_class(self, node: Node) -> bool:
+        return self.owner_of(node, frozenset({"class_definition"})) is not None
 
     def _scope_for_node(self, node: Node) -> Scope:
         scope = self._by_node.get(node.id)
         if scope is None:
-            owner = enclosing(node, SCOPE_TYPES)
+            owner = self.owner_of(node)
             scope = Scope(node, self._scope_for_node(owner) if owner is not None else self.module.scope)
             self._by_node[node.id] = scope
             if node.type == "class_definition":
@@ -213,7 +245,7 @@ class Scopes:
         return None if scope is self.module.scope else scope
 
     def scope_of(self, node: Node) -> Scope:
-        owner = enclosing(node, SCOPE_TYPES)
+        owner = self.owner_of(node)
         return self._scope_for_node(owner) if owner is not None else self.module.scope
 
     def class_scopes(self) -> List[Scope]:
@@ -224,8 +256,8 @@ class Scopes:
         target = dotted(left) if left is not None and left.type == "attribute" else None
         if target is None or not target.startswith("self.") or target.count(".") != 1 or right is None:
             return
-        method = enclosing(node, SCOPE_TYPES)
-        owner = enclosing(method, SCOPE_TYPES) if method is not None else None
+        method = self.owner_of(node)
+        owner = self.owner_of(method) if method is not None else None
         if method is not None and method.type == "function_definition" and owner is not None \
                 and owner.type == "class_definition":
             name = target.split(".", 1)[1]
@@ -276,8 +308,8 @@ class Scopes:
 
     def class_attribute(self, use: Node, attribute: str) -> Optional[Binding]:
         """The assignment behind `self.attribute` inside a class's method."""
-        method = enclosing(use, frozenset({"function_definition"}))
-        owner = enclosing(method, SCOPE_TYPES) if method is not None else None
+        method = self.owner_of(use, frozenset({"function_definition"}))
+        owner = self.owner_of(method) if method is not None else None
         if owner is None or owner.type != "class_definition":
             return None
         bindings = self._scope_for_node(owner).attributes.get(attribute, ())

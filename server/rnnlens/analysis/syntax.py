@@ -28,6 +28,8 @@ def language() -> tree_sitter.Language:
 
 
 def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
+    # tree-sitter's lexer takes NUL for the end of input; a space of the same length keeps every offset.
+    source = source.replace(b"\x00", b" ") if b"\x00" in source else source
     parser = tree_sitter.Parser(language())
     return parser.parse(source, previous) if previous is not None else parser.parse(source)
 
@@ -63,13 +65,6 @@ def walk(root: Node) -> Iterator[Node]:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return
-
-
-def enclosing(node: Node, types: frozenset) -> Optional[Node]:
-    parent = node.parent
-    while parent is not None and parent.type not in types:
-        parent = parent.parent
-    return parent
 
 
 def dotted(node: Node) -> Optional[str]:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from ..core import Polynomial
 from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Scopes
-from .syntax import Node, dotted, enclosing, text
+from .syntax import Node, dotted, text
 
 MAX_INT_BITS = 64
 MAX_DEPTH = 60
@@ -199,7 +199,7 @@ class Evaluator:
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
         if binding.kind == PARAMETER:
-            function = enclosing(binding.node, frozenset({"function_definition", "lambda"}))
+            function = self.scopes.owner_of(binding.node)
             owner = text(function.child_by_field_name("name")) if function is not None else "a lambda"
             return Symbolic(Polynomial.symbol(name), ((name, f"a parameter of `{owner}`"),), (origin,))
         if binding.kind in (IMPORT, DEFINITION):

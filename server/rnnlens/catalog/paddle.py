@@ -152,8 +152,9 @@ def _packing_checks(projected: bool) -> tuple:
 
 def _stacked_checks(mode: str) -> tuple:
     cell = "SimpleRNNCell" if mode == "SimpleRNN" else f"{mode}Cell"
-    return (DIRECTION_CHECK, _hidden_check(cell), NEGATIVE_INPUT) + _packing_checks(mode == "LSTM") + (
-        PROJ_CHECKS if mode == "LSTM" else ())
+    # In paddle's order: the direction, then each cell's own checks as it is built, then the packing.
+    return (DIRECTION_CHECK, _hidden_check(cell)) + (PROJ_CHECKS if mode == "LSTM" else ()) + (
+        NEGATIVE_INPUT,) + _packing_checks(mode == "LSTM")
 
 
 def _as_tuple(shape) -> tuple:
@@ -267,10 +268,11 @@ def _recurrent(mode: str, signature: tuple, extra_checks: tuple = ()) -> LayerSp
     return LayerSpec(FRAMEWORK, mode, signature, _stacked(mode), extra_checks + _stacked_checks(mode), "input_size")
 
 
-def _cell_row(mode: str, signature: tuple, extra_checks: tuple = ()) -> LayerSpec:
+def _cell_row(mode: str, signature: tuple, before_tensors: tuple = (), after_tensors: tuple = ()) -> LayerSpec:
+    """A cell's checks in paddle's order: some come before it creates its tensors, some after."""
     name = "SimpleRNNCell" if mode == "SimpleRNN" else f"{mode}Cell"
-    return LayerSpec(FRAMEWORK, name, signature, _cell(mode), (_hidden_check(name), NEGATIVE_INPUT) + extra_checks,
-                     "input_size", kind="cell")
+    checks = (_hidden_check(name),) + before_tensors + (NEGATIVE_INPUT,) + after_tensors
+    return LayerSpec(FRAMEWORK, name, signature, _cell(mode), checks, "input_size", kind="cell")
 
 
 SPECS = (
@@ -279,7 +281,7 @@ SPECS = (
                       "Unknown activation '{activation}'"),)),
     _recurrent("LSTM", RECURRENT + ATTRS + PROJ + NAME),
     _recurrent("GRU", RECURRENT + ATTRS + NAME),
-    _cell_row("SimpleRNN", CELL_SIZES + ACTIVATION + ATTRS + NAME,
+    _cell_row("SimpleRNN", CELL_SIZES + ACTIVATION + ATTRS + NAME, after_tensors=
               (Check(("activation",), lambda activation: activation not in ("tanh", "relu"),
                      "activation for SimpleRNNCell should be tanh or relu, but get {activation}"),)),
     _cell_row("LSTM", CELL_SIZES + ATTRS + PROJ + NAME, PROJ_CHECKS),

@@ -147,6 +147,8 @@ def _run_checks(spec: LayerSpec, values: Mapping[str, Any]) -> Iterable[Problem]
             continue
         if failed:
             yield Problem(check.severity, check.describe(known), check.arguments[0])
+            if check.severity == "error":
+                return  # the framework raises at its first complaint; what follows it never sees
 
 
 _UNKNOWN = object()
