@@ -10,6 +10,7 @@ one-character edit in a 10,000-line file cheap.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -91,7 +92,10 @@ class UnitCache:
 
 
 def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tree: Optional[Tree] = None,
-            cache: Optional[UnitCache] = None) -> DocumentAnalysis:
+            cache: Optional[UnitCache] = None, time_budget: Optional[float] = None) -> DocumentAnalysis:
+    """Analyse a document. With a `time_budget` (seconds), units not reached in time are left out of
+    this answer (and not cached, so a later analysis of an edited version picks up from there)."""
+    deadline = time.monotonic() + time_budget if time_budget is not None else None
     data = source.encode("utf-8", errors="surrogatepass") if isinstance(source, str) else source
     if not _MENTIONS_FRAMEWORK.search(data):
         return DocumentAnalysis()
@@ -105,6 +109,8 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
         key = (frameworks_key,) + unit.key
         reused = cache.take(key, unit, table, same_module) if cache is not None else None
         if reused is None:
+            if deadline is not None and time.monotonic() > deadline:
+                continue
             reused = (_Cached(Analyzer(table, list(unit.nodes), frameworks).run(), unit.start, unit.end), 0)
         fresh[key] = reused[0]
         placed.append(reused)

@@ -3,17 +3,20 @@ feature lives in its own module under `features/` and only reads from here."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Optional
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..analysis import DocumentAnalysis
 from ..positions import UTF8, UTF16, UTF32, LineIndex
 from .documents import Document, DocumentStore
+from .protocol import RnnLensProtocol
 from .settings import Settings
 
 ENCODINGS = {types.PositionEncodingKind.Utf8: UTF8, types.PositionEncodingKind.Utf16: UTF16,
@@ -32,6 +35,7 @@ class View:
     lines: LineIndex
     encoding: str
     frameworks: tuple
+    time_budget: float
     cells: tuple = ()  # for a notebook cell: every code cell of its notebook, in order
 
     def where(self, offset: int) -> str:
@@ -45,7 +49,7 @@ class View:
 
     @property
     def analysis(self) -> DocumentAnalysis:
-        return self.document.analysis(self.frameworks)
+        return self.document.analysis(self.frameworks, self.time_budget)
 
     @property
     def end(self) -> int:
@@ -73,6 +77,7 @@ class RnnLensServer(LanguageServer):
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
                     cells=[types.NotebookCellLanguage(language="python")], notebook="*")]),
+            protocol_cls=RnnLensProtocol,
         )
         self.store = DocumentStore()
         self.settings = Settings()
@@ -86,7 +91,7 @@ class RnnLensServer(LanguageServer):
         return ENCODINGS.get(negotiated, UTF16)
 
     def view(self, uri: str) -> Optional[View]:
-        frameworks = self.settings.frameworks
+        frameworks, budget = self.settings.frameworks, self.settings.analysis_time_budget
         cell = self.store.cells.get(uri)
         if cell is not None:
             document = self.store.get(cell.notebook)
@@ -94,11 +99,22 @@ class RnnLensServer(LanguageServer):
                 return None
             lines = LineIndex(document.source[cell.offset:cell.offset + cell.length])
             cells = tuple(self.store.notebook_cells(cell.notebook))
-            return View(document, cell.offset, lines, self.encoding, frameworks, cells)
+            return View(document, cell.offset, lines, self.encoding, frameworks, budget, cells)
         document = self.store.get(uri)
         if document is None:
             return None
-        return View(document, 0, document.lines, self.encoding, frameworks)
+        return View(document, 0, document.lines, self.encoding, frameworks, budget)
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Errors outside a request go to the log, not into a message box; a body that is not JSON
+        is answered with a ParseError."""
+        if isinstance(error, json.JSONDecodeError):
+            self.protocol.answer_parse_error(error)
+            return
+        if isinstance(error, JsonRpcException):  # already answered to the client as an error response
+            self.log(f"request failed: {error}", "warning")
+        else:
+            self.log(f"internal error ({getattr(source, '__name__', source)}): {error!r}", "error")
 
     def log(self, message: str, level: str = "info") -> None:
         """Log to the client's output, at or above the configured level."""

@@ -57,13 +57,13 @@ class Document:
         self.lines = LineIndex(self.source)
         self._analyses.clear()
 
-    def analysis(self, frameworks: Sequence[str]) -> DocumentAnalysis:
+    def analysis(self, frameworks: Sequence[str], time_budget: Optional[float] = None) -> DocumentAnalysis:
         key = tuple(frameworks)
         cached = self._analyses.get(key)
         if cached is not None:
             return cached
         self.tree = parse(self.source, self.tree)
-        result = analyze(self.source, key, self.tree, self._units)
+        result = analyze(self.source, key, self.tree, self._units, time_budget)
         if self._last is not None and self._last[2] == key and self._edits:
             previous, previous_source, _ = self._last
             result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)

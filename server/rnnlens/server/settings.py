@@ -23,6 +23,7 @@ class Settings:
     memory_dtype: str = "float32"
     frameworks: Tuple[str, ...] = FRAMEWORKS
     log_level: str = "info"
+    analysis_time_budget: float = 2.0
 
 
 # setting key → (field, validator returning the value or raising ValueError with the reason)
@@ -39,6 +40,12 @@ def _choice(*choices: str):
         raise ValueError(f"expected one of {', '.join(map(repr, choices))}")
 
     return validate
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 600:
+        return float(value)
+    raise ValueError("expected a number of seconds between 0 and 600")
 
 
 def _frameworks(value: Any) -> Tuple[str, ...]:
@@ -58,6 +65,7 @@ KEYS: Dict[str, Tuple[str, Any]] = {
     "memory.dtype": ("memory_dtype", _choice(*BYTES_PER_PARAMETER)),
     "frameworks": ("frameworks", _frameworks),
     "logLevel": ("log_level", _choice(*LOG_LEVELS)),
+    "analysis.timeBudget": ("analysis_time_budget", _seconds),
 }
 assert {f for f, _ in KEYS.values()} == {f.name for f in fields(Settings)}
 
