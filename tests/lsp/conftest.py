@@ -41,6 +41,13 @@ class Session:
             types.DidChangeConfigurationParams(settings={"rnnlens": settings}))
 
     @property
+    def encoding(self) -> str:
+        """The position encoding the server will pick: the client's first offer, else UTF-16."""
+        general = self.capabilities.general
+        offered = (general.position_encodings or []) if general is not None else []
+        return offered[0] if offered else "utf-16"
+
+    @property
     def capabilities(self) -> types.ClientCapabilities:
         return self.client.capabilities
 

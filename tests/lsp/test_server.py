@@ -23,11 +23,6 @@ def supports_hints(session) -> bool:
     return session.capabilities.text_document.inlay_hint is not None
 
 
-def encoding_of(session) -> str:
-    encodings = (session.capabilities.general.position_encodings or []) if session.capabilities.general else []
-    return encodings[0] if encodings else "utf-16"
-
-
 async def test_inlay_hint_sits_after_the_call_with_the_count(session):
     uri = session.open(TORCH)
     hints = await session.hints(uri)
@@ -43,7 +38,7 @@ async def test_columns_follow_the_negotiated_encoding(session, line):
     (hint,) = await session.hints(uri)
     prefix = 'x = "ä😀"; rnn = nn.LSTM(3, 2)'
     expected = {"utf-8": len(prefix.encode("utf-8")), "utf-16": len(prefix.encode("utf-16-le")) // 2,
-                "utf-32": len(prefix)}[encoding_of(session)]
+                "utf-32": len(prefix)}[session.encoding]
     assert (hint.position.line, hint.position.character) == (1, expected)
 
 
