@@ -16,11 +16,12 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Unknown, bind, count
-from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, ModelFinding, NotCounted,
-                       UnknownSize, display)
+from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
+                       NotCounted, UnknownSize, display)
 from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
 from .syntax import Node, Span, call_arguments, dotted, text, walk
-from .values import Evaluator, Items, Known, LayerRef, Opaque, Origin, Symbolic, TensorRef, Value, as_polynomial
+from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
+                     as_polynomial, defaults)
 
 LOCAL = "<local>"
 MAX_ALIAS_HOPS = 16
@@ -88,14 +89,22 @@ class UnitResult:
     findings: List[Finding]
     models: List[ModelFinding]
     dependencies: List[Dependency]
+    instantiations: List[Instantiation] = field(default_factory=list)
+
+
+MAX_INSTANTIATION_DEPTH = 4
 
 
 class Analyzer:
-    def __init__(self, module: ModuleTable, nodes: List[Node], frameworks: Optional[Iterable[str]]):
+    def __init__(self, module: ModuleTable, nodes: List[Node], frameworks: Optional[Iterable[str]],
+                 parameter_values: Optional[ParameterValues] = None, depth: int = 0):
+        self.module = module
+        self.depth = depth
         self.nodes = nodes
         self.frameworks = set(frameworks) if frameworks is not None else None
+        self.parameter_values = parameter_values
         self.scopes = Scopes(module, nodes)
-        self.evaluator = Evaluator(self.scopes, self._evaluate_call)
+        self.evaluator = Evaluator(self.scopes, self._evaluate_call, parameter_values)
         self.sites: Dict[int, Site] = {}
         self.containers: Dict[int, Container] = {}
         self.functional: List[Node] = []
@@ -362,28 +371,115 @@ class Analyzer:
         ordered = sorted(self.sites.values(), key=lambda s: s.call.start_byte)
         index_of = {site.call.id: index for index, site in enumerate(ordered)}
         findings = [self._finding(index, site, index_of) for index, site in enumerate(ordered)]
+        if self.parameter_values is None and any(not f.is_exact for f in findings):
+            findings = self._with_defaults(findings, ordered)
         models = self._models(findings, index_of)
-        return UnitResult(findings, models, self.scopes.dependencies)
+        instantiations = self._instantiations() if self.depth < MAX_INSTANTIATION_DEPTH else []
+        return UnitResult(findings, models, self.scopes.dependencies, instantiations)
 
-    def _finding(self, index: int, site: Site, index_of: Dict[int, int]) -> Finding:
-        result = self.count_site(site)
-        nodes, anchors, binding_problems = self._argument_nodes(site)
+    # -- instantiation sites ---------------------------------------------------------------------
+
+    def _instantiations(self) -> List[Instantiation]:
+        """Each call in this unit that builds one of the file's model classes: the class analysed
+        again with the call's arguments for its constructor's parameters."""
+        built = []
+        for call, name in self.local_calls:
+            function = call.child_by_field_name("function")
+            binding = self.scopes.lookup(name.split(".")[0], function) if "." not in name else None
+            if binding is None or binding.kind != DEFINITION or binding.node.type != "class_definition":
+                continue
+            if self._model_framework(binding.node, set()) is None:
+                continue
+            self.scopes.depend_on_body(binding, function)
+            instantiation = self._instantiate(call, binding.node)
+            if instantiation is not None:
+                built.append(instantiation)
+        return built
+
+    def _instantiate(self, call: Node, class_node: Node) -> Optional[Instantiation]:
+        constructor = _constructor(class_node)
+        given: Dict[str, Value] = {}
+        if constructor is not None:
+            names = [p for p in _parameter_names(constructor)][1:]  # less `self`
+            positional, keywords, unpacking = call_arguments(call)
+            if unpacking:
+                return None
+            given.update({name: self.evaluator.evaluate(node) for name, node in zip(names, positional)})
+            given.update({name: self.evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
+        line_origin = Origin("argument at the call", call.start_byte)
+        used_defaults = []
+
+        def parameter_values(binding, evaluator):
+            if constructor is None or evaluator.scopes.owner_of(binding.node) is None \
+                    or evaluator.scopes.owner_of(binding.node).id != constructor.id:
+                return None
+            if binding.name in given:
+                return replace(given[binding.name], origins=given[binding.name].origins + (line_origin,))
+            value = defaults(binding, evaluator)
+            if value is not None:
+                used_defaults.append(binding.name)
+            return value
+
+        inner = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1).run()
+        name_node = class_node.child_by_field_name("name")
+        model = next((m for m in inner.models if m.kind == "class" and m.span.start_byte == name_node.start_byte), None)
+        if model is None:
+            return None
+        total, not_counted = model.total, list(model.not_counted)
+        for nested in inner.instantiations:
+            if class_node.start_byte <= nested.span.start_byte < class_node.end_byte and nested.total is not None:
+                total = total + nested.total
+                if nested.status != EXACT:
+                    not_counted.append(nested.model)
+        layers = tuple((f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings)
+        return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted), layers,
+                             bool(used_defaults))
+
+    def _with_defaults(self, findings: List[Finding], ordered: List[Site]) -> List[Finding]:
+        """Count again reading each parameter as its default; where that makes an inexact count
+        exact, keep it beside the exact answer (which stays unknown: a caller may pass anything)."""
+        alternative = Analyzer(self.module, self.nodes, self.frameworks, defaults)
+        alternative.discover()
+        alternative.link()
+        for index, site in enumerate(ordered):
+            twin = alternative.sites.get(site.call.id)
+            if findings[index].is_exact or twin is None:
+                continue
+            result = alternative.count_site(twin)
+            if result.total is None or not result.total.is_constant:
+                continue
+            used = tuple(argument for argument in alternative._arguments_of(twin)
+                         if any(origin.label.startswith("default of ") for origin in argument.origins))
+            findings[index] = replace(findings[index], with_defaults=result, defaults_used=used)
+        return findings
+
+    def _argument_values_with_input(self, site: Site) -> List[Tuple[str, Optional[Node], Value]]:
+        """(name, argument node or None for the call-time input, value) of each known argument."""
+        nodes, _, _ = self._argument_nodes(site)
+        values: List[Tuple[str, Optional[Node], Value]] = [
+            (name, node, self.evaluator.evaluate(node)) for name, node in nodes.items()]
         spec = site.callee.spec
-        arguments, unknowns = [], {}
-        for name, node in nodes.items():
-            value = self.evaluator.evaluate(node)
-            arguments.append(ArgumentValue(name, text(node), _display(value, self._to_core(value, name)),
-                                           isinstance(value, (Known, Items, LayerRef)) and _fully_known(value),
-                                           value.origins, Span.of(node)))
-            for unknown_name, reason in _reasons_of(value):
-                unknowns.setdefault(unknown_name, UnknownSize(name, unknown_name, reason))
         if spec.input_argument is None and spec.kind != "shape":
             incoming = self.input_of(site)
             if incoming is not None:
-                arguments.append(ArgumentValue("input size", "", _display(incoming, _to_size(incoming)),
-                                               _fully_known(incoming), incoming.origins, None))
-                for unknown_name, reason in _reasons_of(incoming):
-                    unknowns.setdefault(unknown_name, UnknownSize("input size", unknown_name, reason))
+                values.append(("input size", None, incoming))
+        return values
+
+    def _arguments_of(self, site: Site) -> Tuple[ArgumentValue, ...]:
+        return tuple(
+            ArgumentValue(name, text(node) if node is not None else "",
+                          _display(value, self._to_core(value, name) if node is not None else _to_size(value)),
+                          _fully_known(value), value.origins, Span.of(node) if node is not None else None)
+            for name, node, value in self._argument_values_with_input(site))
+
+    def _finding(self, index: int, site: Site, index_of: Dict[int, int]) -> Finding:
+        result = self.count_site(site)
+        _, anchors, binding_problems = self._argument_nodes(site)
+        spec = site.callee.spec
+        arguments, unknowns = self._arguments_of(site), {}
+        for name, _, value in self._argument_values_with_input(site):
+            for unknown_name, reason in _reasons_of(value):
+                unknowns.setdefault(unknown_name, UnknownSize(name, unknown_name, reason))
         for unknown in result.unknowns:
             unknowns.setdefault(unknown.name, UnknownSize("input size" if unknown.name == "input_size" else
                                                           unknown.name, unknown.name, unknown.reason))
@@ -394,8 +490,24 @@ class Analyzer:
         diagnostics = list(dict.fromkeys(diagnostics))
         wrapper = index_of.get(site.wrapper.call.id) if site.wrapper is not None else None
         return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, spec.name,
-                       spec.namespace, result, tuple(arguments), tuple(unknowns.values()), tuple(diagnostics),
-                       wrapper, None, self.scopes.in_loop(site.call))
+                       spec.namespace, result, arguments, tuple(unknowns.values()), tuple(diagnostics),
+                       wrapper, None, self.scopes.in_loop(site.call), cases=self._cases(site, result))
+
+    def _cases(self, site: Site, result: Count) -> Tuple[Tuple[str, Count], ...]:
+        """When an unknown flag is all that stands between the layer and its count (`bidirectional=
+        bidir`), the count for each value it can take."""
+        spec = site.callee.spec
+        missing = [p.argument for p in result.problems if p.severity == "info" and p.argument]
+        if result.total is not None or len(missing) != 1:
+            return ()
+        flag = spec.argument(missing[0])
+        if flag is None or not isinstance(flag.default, bool):
+            return ()
+        arguments = self._core_arguments(site)
+        incoming = _to_size(self.input_of(site)) if spec.input_argument is None and spec.kind != "shape" else None
+        cases = tuple((f"{flag.name}={value}", counted(spec, {**arguments, flag.name: value}, incoming))
+                      for value in (True, False))
+        return cases if all(count.total is not None for _, count in cases) else ()
 
     # -- models ----------------------------------------------------------------------------------
 
@@ -403,7 +515,8 @@ class Analyzer:
         models = self._class_models(findings) + self._container_models(findings, index_of)
         models += self._functional_models(findings, index_of)
         named = {finding.index: model.name for model in models for finding in findings
-                 if finding.index in model.members}
+                 if finding.index in model.members or (model.extent is not None and model.extent.start_byte
+                                                       <= finding.span.start_byte < model.extent.end_byte)}
         for index, name in named.items():
             if findings[index].model is None:
                 findings[index] = replace(findings[index], model=name)
@@ -424,7 +537,7 @@ class Analyzer:
                               if start <= node.start_byte < end)
             model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
             if model is not None:
-                models.append(model)
+                models.append(replace(model, extent=Span.of(scope.node)))
         return models
 
     def _model_framework(self, class_node: Node, seen: set) -> Optional[str]:
@@ -567,3 +680,30 @@ def _display(value: Value, core_value: Any) -> str:
     if isinstance(value, Opaque):
         return f"? ({value.name})"
     return display(core_value)
+
+
+def _constructor(class_node: Node) -> Optional[Node]:
+    """The class's own `__init__`, if it defines one."""
+    body = class_node.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        definition = statement.child_by_field_name("definition") if statement.type == "decorated_definition" \
+            else statement
+        if definition is not None and definition.type == "function_definition" \
+                and text(definition.child_by_field_name("name")) == "__init__":
+            return definition
+    return None
+
+
+def _parameter_names(function: Node) -> List[str]:
+    names = []
+    parameters = function.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        if parameter.type == "identifier":
+            names.append(text(parameter))
+        elif parameter.type in ("default_parameter", "typed_default_parameter"):
+            names.append(text(parameter.child_by_field_name("name")))
+        elif parameter.type == "typed_parameter":
+            names.append(next((text(c) for c in parameter.named_children if c.type == "identifier"), ""))
+        else:
+            break  # *args, **kwargs, `*`, `/`: what follows is not positional
+    return names

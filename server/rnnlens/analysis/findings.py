@@ -56,10 +56,33 @@ class Finding:
     wrapped_by: Optional[int] = None  # index of the wrapping finding
     model: Optional[str] = None
     in_loop: bool = False
+    # When sizes are parameters with defaults: the count with those defaults, and where they came from.
+    with_defaults: Optional[Count] = None
+    defaults_used: Tuple[ArgumentValue, ...] = ()
+    # When an unknown flag decides the structure: the count for each value it can take.
+    cases: Tuple[Tuple[str, Count], ...] = ()
 
     @property
     def params(self) -> Optional[Polynomial]:
         return self.count.total
+
+    @property
+    def is_exact(self) -> bool:
+        return self.count.is_exact
+
+
+@dataclass(frozen=True)
+class Instantiation:
+    """A model of this file built with known arguments (`model = Tagger(10000, 128, 256, 2)`): its
+    total as built there, and each of its layers' counts, keyed by the layer's offset from the class
+    name (so that they stay attached when the class moves)."""
+
+    span: Span  # the call
+    model: str
+    total: Optional[Polynomial]
+    status: str
+    layers: Tuple[Tuple[int, Count], ...]
+    uses_defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,7 @@ class ModelFinding:
     not_counted: Tuple[NotCounted, ...]
     # Models of this file built inside this one (`self.encoder = Encoder()`): (class name, offset).
     submodels: Tuple[Tuple[str, int], ...] = ()
+    extent: Optional[Span] = None  # a class model's whole definition
 
 
 @dataclass
@@ -99,6 +123,7 @@ class Part:
     end: int
     delta: int = 0
     base: int = 0
+    instantiations: Sequence[Instantiation] = ()
 
     @property
     def current_start(self) -> int:
@@ -131,10 +156,14 @@ class Part:
             else f.diagnostics)
             for f in self.findings]
 
+    def placed_instantiations(self) -> List[Instantiation]:
+        return [replace(i, span=self._span(i.span)) for i in self.instantiations]
+
     def placed_models(self) -> List[ModelFinding]:
         if not self.delta and not self.base:
             return list(self.models)
-        return [replace(m, span=self._span(m.span), members=tuple(i + self.base for i in m.members),
+        return [replace(m, span=self._span(m.span), extent=self._span(m.extent),
+                        members=tuple(i + self.base for i in m.members),
                         not_counted=tuple(replace(n, offset=self._offset(n.offset)) for n in m.not_counted),
                         submodels=tuple((name, self._offset(o)) for name, o in m.submodels))
                 for m in self.models]
@@ -174,6 +203,20 @@ class DocumentAnalysis:
             placed = [m for part in self._parts for m in part.placed_models()]
             self._models = tuple(sorted(placed, key=lambda m: m.span.start_byte))
         return self._models
+
+    @property
+    def instantiations(self) -> Tuple[Instantiation, ...]:
+        placed = [i for part in self._parts for i in part.placed_instantiations()]
+        return tuple(sorted(placed, key=lambda i: i.span.start_byte))
+
+    def as_built(self, finding: Finding) -> List[Tuple[Instantiation, Count]]:
+        """The counts a layer takes where its model is instantiated with known arguments."""
+        model = next((m for m in self.models if m.name == finding.model and m.kind == "class"), None)
+        if model is None:
+            return []
+        offset = finding.span.start_byte - model.span.start_byte
+        return [(i, count) for i in self.instantiations if i.model == model.name
+                for layer_offset, count in i.layers if layer_offset == offset]
 
     @property
     def dependents(self) -> Dict[int, List[int]]:

@@ -176,8 +176,9 @@ class ModuleTable:
         return latest_before(self.scope.bindings.get(name, ()), position)
 
 
-# A recorded module-level lookup: (name, use offset, found binding's offset or -1, its statement's text).
-Dependency = Tuple[str, int, int, bytes]
+# A recorded module-level lookup: (name, use offset, found binding's offset or -1, the text it depends
+# on, whether that text is a definition's whole body rather than its header).
+Dependency = Tuple[str, int, int, bytes, bool]
 
 
 class Scopes:
@@ -289,7 +290,8 @@ class Scopes:
                 found = binding.offset if binding else -1
                 if (name, found) not in self._looked_up:  # one record per binding found is enough
                     self._looked_up.add((name, found))
-                    self.dependencies.append((name, use.start_byte, found, binding.statement if binding else b""))
+                    self.dependencies.append((name, use.start_byte, found, binding.statement if binding else b"",
+                                              False))
                 return binding
             if first or scope.node.type != "class_definition":
                 binding = latest_before(scope.bindings.get(name, ()), use.start_byte)
@@ -303,8 +305,14 @@ class Scopes:
         modules = self.module.star_modules
         if ("*", -1) not in self._looked_up:
             self._looked_up.add(("*", -1))
-            self.dependencies.append(("*", -1, -1, "\n".join(modules).encode()))
+            self.dependencies.append(("*", -1, -1, "\n".join(modules).encode(), False))
         return modules
+
+    def depend_on_body(self, binding: Binding, use: Node) -> None:
+        """Make this unit's result depend on the whole of a module-level definition (an instantiation
+        site's count depends on the class body it builds)."""
+        if self.scope_of(binding.node) is self.module.scope:
+            self.dependencies.append((binding.name, use.start_byte, binding.offset, binding.node.text, True))
 
     def class_attribute(self, use: Node, attribute: str) -> Optional[Binding]:
         """The assignment behind `self.attribute` inside a class's method."""

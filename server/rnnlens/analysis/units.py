@@ -72,18 +72,18 @@ class UnitCache:
         if cached is None:
             return None
         delta = unit.start - cached.start
-        if same_module:
-            return cached, delta
         moved = lambda offset: offset + delta if cached.start <= offset <= cached.end else offset  # noqa: E731
-        for name, use, found, statement in cached.result.dependencies:
+        for name, use, found, statement, whole in cached.result.dependencies:
+            if same_module and not whole:
+                continue  # the module's bindings are all as they were
             if name == "*":
                 if "\n".join(table.star_modules).encode() != statement:
                     return None
                 continue
             binding = table.lookup(name, moved(use))
-            if (binding.offset if binding is not None else -1) != (moved(found) if found >= 0 else -1):
+            if not whole and (binding.offset if binding is not None else -1) != (moved(found) if found >= 0 else -1):
                 return None
-            if binding is not None and binding.statement != statement:
+            if binding is not None and (binding.node.text if whole else binding.statement) != statement:
                 return None
         return cached, delta
 
@@ -125,7 +125,8 @@ def assemble(placed: Sequence[Tuple[_Cached, int]]) -> DocumentAnalysis:
     resolved = _with_submodels([model for cached, _ in placed for model in cached.result.models])
     for cached, delta in sorted(placed, key=lambda pair: pair[0].start + pair[1]):
         models = [resolved.get(id(model), model) for model in cached.result.models]
-        parts.append(Part(cached.result.findings, models, cached.start, cached.end, delta, base))
+        parts.append(Part(cached.result.findings, models, cached.start, cached.end, delta, base,
+                          cached.result.instantiations))
         base += len(cached.result.findings)
     return DocumentAnalysis(parts)
 

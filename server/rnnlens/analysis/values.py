@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from ..core import Polynomial
-from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Scopes
+from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Binding, Scopes
 from .syntax import Node, dotted, text
 
 MAX_INT_BITS = 64
@@ -117,12 +117,15 @@ class Budget:
 
 
 CallHook = Callable[[Node, "Evaluator"], Optional[Value]]
+# What a parameter stands for when it is not left unknown: its default, or a call site's argument.
+ParameterValues = Callable[[Binding, "Evaluator"], Optional[Value]]
 
 
 @dataclass
 class Evaluator:
     scopes: Scopes
     on_call: CallHook
+    parameter_values: Optional[ParameterValues] = None
     budget: Budget = field(default_factory=Budget)
     _memo: Dict[int, Value] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -199,6 +202,9 @@ class Evaluator:
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
         if binding.kind == PARAMETER:
+            given = self.parameter_values(binding, self) if self.parameter_values is not None else None
+            if given is not None:
+                return with_origin(given, origin)
             function = self.scopes.owner_of(binding.node)
             owner = text(function.child_by_field_name("name")) if function is not None else "a lambda"
             return Symbolic(Polynomial.symbol(name), ((name, f"a parameter of `{owner}`"),), (origin,))
@@ -358,3 +364,10 @@ def _known_arithmetic(a: Any, b: Any, operator: str, node: Node, origins: Origin
     if _too_large(result) or (isinstance(result, float) and abs(result) > 2.0**MAX_INT_BITS):
         return Opaque(unknown_name(node), "too large to be a size", origins)
     return Known(result, origins)
+
+
+def defaults(binding: Binding, evaluator: Evaluator) -> Optional[Value]:
+    """`ParameterValues` that reads each parameter as its default, where it has one."""
+    if binding.value is None:
+        return None
+    return with_origin(evaluator.evaluate(binding.value), Origin(f"default of {binding.name}", binding.value.start_byte))

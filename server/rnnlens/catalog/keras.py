@@ -52,6 +52,25 @@ from ..core.spec import (
 )
 
 FRAMEWORK = "keras"
+# `tensorflow.keras` is Keras 3 since TF 2.16; `tf_keras` (Keras 2) has other signatures and is not read.
+_ROOTS = ("keras", "tensorflow.keras")
+MODULES = {f"{root}{sub}": "" for root in _ROOTS for sub in ("", ".layers")}
+MODEL_BASES = tuple(f"{root}{sub}.Layer" for root in _ROOTS for sub in ("", ".layers"))
+SEQUENTIAL = tuple(f"{root}{sub}.Sequential" for root in _ROOTS for sub in ("", ".models"))
+# `keras.Model(inputs, outputs)` builds a functional model; subclassing it makes a class model.
+FUNCTIONAL = tuple(f"{root}{sub}.Model" for root in _ROOTS for sub in ("", ".models"))
+PARAMETER_FREE = frozenset({
+    # What the top-level `keras` module exports besides layers and models.
+    "DTypePolicy", "FloatDTypePolicy", "Function", "Initializer", "InputSpec", "KerasTensor", "Loss", "Metric",
+    "Operation", "Optimizer", "Quantizer", "Regularizer", "RematScope", "StatelessScope", "SymbolicScope", "Variable",
+    # Layers without weights.
+    "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average", "Concatenate", "Dot", "ELU", "Flatten",
+    "GaussianDropout", "GaussianNoise", "Identity", "Lambda", "LeakyReLU", "Maximum", "Minimum", "Multiply",
+    "Permute", "ReLU", "RepeatVector", "Rescaling", "Softmax", "Subtract", "UnitNormalization",
+    *(f"{kind}{rank}D" for rank in (1, 2, 3) for kind in (
+        "AveragePooling", "AvgPool", "MaxPooling", "MaxPool", "GlobalAveragePooling", "GlobalAvgPool",
+        "GlobalMaxPooling", "GlobalMaxPool", "Cropping", "UpSampling", "ZeroPadding", "SpatialDropout")),
+})
 
 
 def _positional(**defaults: Any) -> Tuple[Arg, ...]:
@@ -786,11 +805,11 @@ SPECS = (
         Check(("rate",), lambda rate: not 0 <= rate <= 1,
               "Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
               "Received: rate={rate}"),
-    ), kind="shape"),
-    _row("Masking", _positional(mask_value=0.0), _passthrough, kind="shape"),
+    ), kind="common"),
+    _row("Masking", _positional(mask_value=0.0), _passthrough, kind="common"),
     _row("Reshape", _positional(target_shape=REQUIRED), _reshape, (
         Check(("target_shape",), lambda target_shape: _reshape_problem(target_shape) is not None, _reshape_problem),
-    ), kind="shape"),
+    ), kind="common"),
     # `Input` is a function with a closed signature; `InputLayer` drops unknown keywords on the floor.
     LayerSpec(FRAMEWORK, "Input", INPUT, _input_layer, _input_checks("tensor", ()), None, kind="shape"),
     LayerSpec(FRAMEWORK, "InputLayer", INPUT_LAYER + _keywords(input_shape=None, batch_input_shape=None),

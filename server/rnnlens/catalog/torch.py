@@ -100,32 +100,49 @@ AFTER_BIAS = (Arg("batch_first", False), Arg("dropout", 0.0), Arg("bidirectional
 NO_PROJ = (Arg("proj_size", None, keyword_only=True),)
 
 
+def _layer_tensors(gates: int, hidden: Polynomial, inputs: Polynomial, state: Polynomial, projection: int,
+                   bias: bool, directions: int, label: str, repeat: Polynomial) -> list:
+    """One layer's tensors in every direction; `repeat` > 1 stacks identical layers along a leading
+    axis (used when the number of layers is not known: `weight_ih_l1…` of shape (L - 1, 4·h, 2·h))."""
+    stacked = () if repeat == 1 else (repeat,)
+    tensors = []
+    for direction in range(directions):
+        suffix = f"_l{label}" + ("_reverse" if direction else "")
+        tensors += [tensor(f"weight_ih{suffix}", *stacked, gates * hidden, inputs),
+                    tensor(f"weight_hh{suffix}", *stacked, gates * hidden, state)]
+        if bias:
+            tensors += [tensor(f"bias_ih{suffix}", *stacked, gates * hidden, role=BIAS),
+                        tensor(f"bias_hh{suffix}", *stacked, gates * hidden, role=BIAS)]
+        if projection:
+            tensors.append(tensor(f"weight_hr{suffix}", *stacked, projection, hidden))
+    return tensors
+
+
 def _stacked(mode: str):
     gates = GATES[mode]
 
     def build(c: Config) -> Built:
-        hidden, layers = c.size("hidden_size"), c.known("num_layers")
-        bias, directions = c.flag("bias"), 2 if c.flag("bidirectional") else 1
+        hidden, bias = c.size("hidden_size"), c.flag("bias")
+        directions = 2 if c.flag("bidirectional") else 1
         projection = c.known("proj_size") or 0
         state = Polynomial.constant(projection) if projection else hidden
-        tensors, blocks = [], []
-        for layer in range(layers):
-            inputs = c.input if layer == 0 else directions * state
-            for direction in range(directions):
-                suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                tensors += [tensor(f"weight_ih{suffix}", gates * hidden, inputs),
-                            tensor(f"weight_hh{suffix}", gates * hidden, state)]
-                if bias:
-                    tensors += [tensor(f"bias_ih{suffix}", gates * hidden, role=BIAS),
-                                tensor(f"bias_hh{suffix}", gates * hidden, role=BIAS)]
-                if projection:
-                    tensors.append(tensor(f"weight_hr{suffix}", projection, hidden))
-            if layer < 2:
-                block = gated_formula(gates, hidden, inputs, state, projection, bias)
-                blocks.append(directions * block if directions > 1 else block)
-        formula = blocks[0]
-        if layers > 1:
-            formula = formula + (layers - 1) * blocks[1] if layers > 2 else formula + blocks[1]
+        layers = c.size("num_layers")
+        first = gated_formula(gates, hidden, c.input, state, projection, bias)
+        later = gated_formula(gates, hidden, directions * state, state, projection, bias)
+        if directions > 1:
+            first, later = directions * first, directions * later
+        tensors = _layer_tensors(gates, hidden, c.input, state, projection, bias, directions, "0", Polynomial.constant(1))
+        if not layers.is_constant:
+            # The count stays exact as a polynomial in the number of layers: layer 0, then L - 1 alike.
+            tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
+                                      f"1…{layers - 1}", layers - 1)
+            return Built(tuple(tensors), first + term(layers - 1) * later, directions * state)
+        for layer in range(1, layers.value):
+            tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
+                                      str(layer), Polynomial.constant(1))
+        formula = first
+        if layers.value > 1:
+            formula = first + (layers.value - 1) * later if layers.value > 2 else first + later
         return Built(tuple(tensors), formula, directions * state)
 
     return build

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
-from ..analysis.findings import DocumentAnalysis, Finding, ModelFinding
-from ..core import Polynomial
+from ..analysis.findings import DocumentAnalysis, Finding, Instantiation, ModelFinding
+from ..core import Count, Polynomial
 from .labels import Where, memory, not_counted_text, origin_text
 
 MAX_TENSOR_ROWS = 24
@@ -19,7 +19,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def layer_markdown(finding: Finding, where: Where, dtype: str = "float32") -> str:
+def layer_markdown(finding: Finding, where: Where, dtype: str = "float32",
+                   as_built: Sequence[Tuple[Instantiation, Count]] = ()) -> str:
     count = finding.count
     name = f"{finding.namespace}.{finding.layer}" if finding.namespace else finding.layer
     lines: List[str] = []
@@ -41,6 +42,13 @@ def layer_markdown(finding: Finding, where: Where, dtype: str = "float32") -> st
     if finding.unknowns:
         lines += ["", "**Not known statically:**"]
         lines += [f"- `{u.name}` ({u.argument}): {u.reason}" for u in finding.unknowns]
+    for label, case in finding.cases:
+        lines += ["", f"**If `{label}`:** {case.total} params — `{case.formula}`"]
+    if finding.with_defaults is not None:
+        defaults = ", ".join(f"{a.name} = {a.display} ({', '.join(origin_text(o, where) for o in a.origins)})"
+                             for a in finding.defaults_used)
+        lines += ["", f"**With the defaults:** {finding.with_defaults.total} params — `{finding.with_defaults.formula}`",
+                  f"(defaults: {defaults}; a caller may pass other values)"]
     if count.tensors:
         lines += ["", "| tensor | shape | params |", "| --- | --- | ---: |"]
         for tensor in count.tensors[:MAX_TENSOR_ROWS]:
@@ -64,6 +72,19 @@ def layer_markdown(finding: Finding, where: Where, dtype: str = "float32") -> st
             lines += ["", f"⚠ {problem.severity}: {problem.message}"]
     if finding.model:
         lines += ["", f"Counted in model `{finding.model}`."]
+    for instantiation, built in as_built:
+        lines.append(f"- as built at {where(instantiation.span.start_byte)}: {built.total} params")
+    return "\n".join(lines)
+
+
+def instantiation_markdown(instantiation: Instantiation, where: Where, dtype: str = "float32") -> str:
+    prefix = "≥ " if instantiation.status == "lower_bound" else ""
+    lines = [f"**{instantiation.model}** as built here — **{prefix}{instantiation.total} params**"]
+    if instantiation.uses_defaults:
+        lines.append("(parameters not passed take their defaults)")
+    size = memory(instantiation.total, dtype)
+    if size is not None:
+        lines += ["", f"memory {prefix}{size} ({dtype})"]
     return "\n".join(lines)
 
 

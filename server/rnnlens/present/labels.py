@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from ..analysis.findings import EXACT, LOWER_BOUND, Finding, ModelFinding, NotCounted
+from ..analysis.findings import EXACT, LOWER_BOUND, Finding, Instantiation, ModelFinding, NotCounted
 from ..analysis.values import Origin
 from ..core import Polynomial
 
@@ -13,17 +13,26 @@ BYTES_PER_PARAMETER = {"float32": 4, "bfloat16": 2, "float16": 2, "int8": 1}
 MAX_FORMULA_IN_HINT = 32
 
 
+def _short(total: Polynomial) -> Optional[str]:
+    text = str(total)
+    return text if total.is_constant or len(text) <= MAX_FORMULA_IN_HINT else None
+
+
 def hint_label(finding: Finding, style: str = COMPACT) -> str:
     total = finding.count.total
-    if total is None:
-        if finding.count.errors:
-            return "✗ invalid"
-        names = ", ".join(u.name for u in finding.unknowns) or "a value"
-        return f"? params — {names} unknown"
-    if total.is_constant or len(str(total)) <= MAX_FORMULA_IN_HINT:
-        label = f"{total} params"
+    if total is None and finding.count.errors:
+        return "✗ invalid"
+    if total is None and finding.cases and all(_short(c.total) for _, c in finding.cases):
+        flag = finding.cases[0][0].split("=")[0]
+        label = f"{flag}: " + " | ".join(_short(c.total) for _, c in finding.cases) + " params"
+    elif total is None or _short(total) is None:
+        names = ", ".join(total.unknowns if total is not None else [u.name for u in finding.unknowns]) or "a value"
+        label = f"? params — {names} unknown"
     else:
-        label = f"? params — {', '.join(total.unknowns)} unknown"
+        label = f"{total} params"
+    if finding.with_defaults is not None:
+        shown = label if total is not None and _short(total) is not None else "? params"
+        return f"{shown} · {finding.with_defaults.total} with defaults"
     if style == DETAILED and finding.count.formula:
         formula = finding.count.formula.rsplit(" = ", 1)[0]
         if formula != str(total):
@@ -42,6 +51,17 @@ def model_label(model: ModelFinding) -> str:
     if len(str(total)) <= MAX_FORMULA_IN_HINT:
         return f"{model.name}: {total} params"
     return f"{model.name}: ? params — {', '.join(total.unknowns)} unknown"
+
+
+def instantiation_label(instantiation: Instantiation) -> str:
+    """The hint at a call that builds a model with known arguments: its total as built there."""
+    total = instantiation.total
+    suffix = " with defaults" if instantiation.uses_defaults else ""
+    if total is None or _short(total) is None:
+        names = ", ".join(total.unknowns) if total is not None else "a value"
+        return f"? params as built — {names} unknown"
+    prefix = "≥ " if instantiation.status == LOWER_BOUND else ""
+    return f"{prefix}{total} params as built{suffix}"
 
 
 def readable_bytes(size: int) -> str:

@@ -44,6 +44,14 @@ def layer_record(finding: Finding, analysis: DocumentAnalysis, locator: Locator)
         "arguments": [{"name": a.name, "value": a.display, "known": a.known,
                        "origins": [origin_text(o, locator.where) for o in a.origins]} for a in finding.arguments],
         "model": finding.model,
+        "params_with_defaults": _number(finding.with_defaults.total) if finding.with_defaults else None,
+        "defaults": [{"name": a.name, "value": a.display, "origins": [origin_text(o, locator.where) for o in a.origins]}
+                     for a in finding.defaults_used],
+        "cases": [{"when": label, "params": _number(case.total),
+                   "params_polynomial": None if case.total.is_constant else str(case.total)}
+                  for label, case in finding.cases],
+        "as_built": [dict(locator.point(instantiation.span.start_byte), params=_number(count.total))
+                     for instantiation, count in analysis.as_built(finding)],
     })
     if finding.namespace:
         record["namespace"] = finding.namespace
@@ -74,8 +82,12 @@ def file_record(path: str, analysis: DocumentAnalysis, locator: Locator) -> Dict
     diagnostics: List[Dict[str, Any]] = [
         dict(d, layer=layer["layer"]) for layer in layers for d in layer["diagnostics"]
     ]
+    instantiations = [dict(locator.span(i.span), model=i.model, params=_number(i.total) if i.status != "unknown"
+                           else None, status=i.status, uses_defaults=i.uses_defaults,
+                           params_polynomial=None if i.total is None or i.total.is_constant else str(i.total))
+                      for i in analysis.instantiations]
     return {"path": path, "layers": layers, "models": [model_record(m, locator) for m in analysis.models],
-            "diagnostics": diagnostics}
+            "instantiations": instantiations, "diagnostics": diagnostics}
 
 
 def document(files: List[Dict[str, Any]]) -> Dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import List
 
 from ..analysis.findings import LOWER_BOUND, DocumentAnalysis, Finding, ModelFinding
-from .labels import COMPACT, hint_label, memory, not_counted_text
+from .labels import COMPACT, hint_label, instantiation_label, memory, not_counted_text
 from .locate import Locator
 
 MAX_SOURCE_WIDTH = 90
@@ -40,15 +40,21 @@ def _where(locator: Locator, offset: int) -> str:
     return f"cell {cell[0]}:{point['line'] - cell[1]}"
 
 
+def _annotated(locator: Locator, end: int, label: str, style: Style) -> str:
+    source = _shorten(locator.line_text(locator.point(end)["line"]))
+    number = style.paint(f"{_where(locator, end):>6} │", DIM)
+    return f"{number} {source}  {style.paint('‹' + label + '›', HINT)}"
+
+
 def annotated_lines(analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
+    """Each constructor (and each call that builds a model with known arguments), as the editor
+    shows it: the line with the hint at its end, and the diagnostics under it."""
+    entries = [(f.span.end_byte, hint_label(f, style.hint_style), f.diagnostics) for f in analysis.findings]
+    entries += [(i.span.end_byte, instantiation_label(i), ()) for i in analysis.instantiations]
     lines = []
-    for finding in analysis.findings:
-        end_line = locator.point(finding.span.end_byte)["line"]
-        label = hint_label(finding, style.hint_style)
-        source = _shorten(locator.line_text(end_line))
-        number = style.paint(f"{_where(locator, finding.span.end_byte):>6} │", DIM)
-        lines.append(f"{number} {source}  {style.paint('‹' + label + '›', HINT)}")
-        for diagnostic in finding.diagnostics:
+    for end, label, diagnostics in sorted(entries, key=lambda entry: entry[0]):
+        lines.append(_annotated(locator, end, label, style))
+        for diagnostic in diagnostics:
             colour = ERROR if diagnostic.severity == "error" else WARNING
             lines.append(f"{style.paint('       │', DIM)}   {style.paint(diagnostic.severity, colour)}: "
                          f"{diagnostic.message}")
@@ -105,7 +111,7 @@ def model_table(model: ModelFinding, analysis: DocumentAnalysis, locator: Locato
 
 
 def file_report(path: str, analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
-    if not analysis.findings:
+    if not analysis.findings and not analysis.instantiations:
         return []
     lines = [style.paint(path, BOLD)]
     lines += annotated_lines(analysis, locator, style)

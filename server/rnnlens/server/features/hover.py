@@ -7,7 +7,7 @@ from typing import Optional
 
 from lsprotocol import types
 
-from ...present.hover import constant_markdown, layer_markdown, model_markdown
+from ...present.hover import constant_markdown, instantiation_markdown, layer_markdown, model_markdown
 
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z_0-9]*")
 
@@ -27,8 +27,12 @@ def register(server) -> None:
         analysis = view.analysis
         finding = analysis.finding_at(offset)
         if finding is not None and view.contains(finding.span.start_byte, finding.span.end_byte):
-            return _markdown(layer_markdown(finding, view.where, ls.settings.memory_dtype), view,
-                             finding.span.start_byte, finding.span.end_byte)
+            return _markdown(layer_markdown(finding, view.where, ls.settings.memory_dtype, analysis.as_built(finding)),
+                             view, finding.span.start_byte, finding.span.end_byte)
+        for instantiation in analysis.instantiations:
+            if instantiation.span.start_byte <= offset < instantiation.span.end_byte:
+                return _markdown(instantiation_markdown(instantiation, view.where, ls.settings.memory_dtype), view,
+                                 instantiation.span.start_byte, instantiation.span.end_byte)
         for model in analysis.models:
             if model.span.start_byte <= offset < model.span.end_byte:
                 return _markdown(model_markdown(model, analysis, view.where, ls.settings.memory_dtype), view,

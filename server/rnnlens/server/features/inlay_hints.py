@@ -8,7 +8,7 @@ from typing import List, Optional
 from lsprotocol import types
 
 from ...present.hover import layer_markdown
-from ...present.labels import hint_label, model_label
+from ...present.labels import hint_label, instantiation_label, model_label
 
 
 def _resolves_tooltips(ls) -> bool:
@@ -41,8 +41,14 @@ def register(server) -> None:
                 hint.data = {"uri": params.text_document.uri, "version": view.document.version,
                              "index": finding.index}
             else:
-                hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype))
+                hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype,
+                                                       analysis.as_built(finding)))
             hints.append(hint)
+        for instantiation in analysis.instantiations:
+            position = instantiation.span.end_byte
+            if start <= position <= end and view.contains(instantiation.span.start_byte, position):
+                hints.append(types.InlayHint(position=view.position(position), label=instantiation_label(instantiation),
+                                             padding_left=True))
         if ls.settings.inlay_hints_model_totals:
             for model in analysis.models:
                 position = model.span.end_byte
@@ -62,5 +68,6 @@ def register(server) -> None:
             finding = view.analysis.finding(index)
         except IndexError:
             return hint
-        hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype))
+        hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype,
+                                               view.analysis.as_built(finding)))
         return hint
