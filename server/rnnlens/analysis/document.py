@@ -93,6 +93,7 @@ class UnitResult:
 
 
 MAX_INSTANTIATION_DEPTH = 4
+MAX_ITERATIONS = 64
 
 
 class Analyzer:
@@ -164,7 +165,11 @@ class Analyzer:
             if function is None:
                 continue
             if function.type == "call":
-                self.applications.append(node)
+                chosen = self._chosen_class(function)
+                if chosen is not None:
+                    self._record_call(node, chosen)
+                else:
+                    self.applications.append(node)
                 continue
             if function.type not in ("identifier", "attribute"):
                 continue
@@ -179,6 +184,22 @@ class Analyzer:
                 self._record_add(node, function.child_by_field_name("object"))
             elif path is None:
                 self.applications.append(node)  # perhaps a layer held in a name: `lstm(x)`, `self.rnn(x)`
+
+    def _chosen_class(self, call: Node) -> Optional[Callee]:
+        """`getattr(nn, cell_type)` where `cell_type` is a known string: the class it picks."""
+        function = call.child_by_field_name("function")
+        positional, _, _ = call_arguments(call)
+        if function is None or text(function) != "getattr" or len(positional) != 2:
+            return None
+        module = self.path_of(positional[0]) if positional[0].type in ("identifier", "attribute") else None
+        name = self.evaluator.evaluate(positional[1])
+        if module is None or not isinstance(name, Known) or not isinstance(name.value, str):
+            return None
+        callee = callee_at(f"{module}.{name.value}")
+        if callee is None or callee.kind != "layer" or \
+                (self.frameworks is not None and callee.framework not in self.frameworks):
+            return None
+        return callee
 
     def _record_call(self, node: Node, callee: Callee) -> None:
         if callee.kind == "layer":
@@ -491,7 +512,48 @@ class Analyzer:
         wrapper = index_of.get(site.wrapper.call.id) if site.wrapper is not None else None
         return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, spec.name,
                        spec.namespace, result, arguments, tuple(unknowns.values()), tuple(diagnostics),
-                       wrapper, None, self.scopes.in_loop(site.call), cases=self._cases(site, result))
+                       wrapper, None, self.scopes.in_loop(site.call), cases=self._cases(site, result),
+                       iterations=self._iterations(site), kind=spec.kind)
+
+    def _iterations(self, site: Site) -> Tuple[Count, ...]:
+        """The layer's count in each iteration of the one loop it is built in, when that loop runs
+        over a known range or sequence (`for i in range(3)`, `[... for i in range(LAYERS)]`)."""
+        loops = self.scopes.loops_around(site.call)
+        if len(loops) != 1:
+            return ()
+        loop = loops[0]
+        clause = loop if loop.type == "for_statement" else \
+            next((c for c in loop.named_children if c.type == "for_in_clause"), None)
+        variable = clause.child_by_field_name("left") if clause is not None else None
+        domain = self._domain(clause.child_by_field_name("right")) if variable is not None else None
+        if variable is None or variable.type != "identifier" or domain is None:
+            return ()
+        nodes, _, _ = self._argument_nodes(site)
+        spec = site.callee.spec
+        incoming = _to_size(self.input_of(site)) if spec.input_argument is None and spec.kind != "shape" else None
+        counts = []
+        for value in domain:
+            evaluator = Evaluator(self.scopes, self._evaluate_call, self.parameter_values,
+                                  {clause.id: {text(variable): value}})
+            arguments = {name: self._to_core(evaluator.evaluate(node), name) for name, node in nodes.items()}
+            counts.append(counted(spec, arguments, incoming))
+        return tuple(counts) if all(c.total is not None and c.total.is_constant for c in counts) else ()
+
+    def _domain(self, iterable: Optional[Node]) -> Optional[List[Value]]:
+        if iterable is None:
+            return None
+        function = iterable.child_by_field_name("function") if iterable.type == "call" else None
+        if function is not None and text(function) == "range":
+            bounds = [self.evaluator.evaluate(a) for a in call_arguments(iterable)[0]]
+            if 1 <= len(bounds) <= 3 and all(isinstance(b, Known) and type(b.value) is int for b in bounds):
+                steps = range(*(b.value for b in bounds)) if bounds[-1].value != 0 or len(bounds) < 3 else range(0)
+                if len(steps) <= MAX_ITERATIONS:
+                    return [Known(step, tuple(o for b in bounds for o in b.origins)) for step in steps]
+            return None
+        value = self.evaluator.evaluate(iterable)
+        if isinstance(value, Items) and len(value.items) <= MAX_ITERATIONS:
+            return list(value.items)
+        return None
 
     def _cases(self, site: Site, result: Count) -> Tuple[Tuple[str, Count], ...]:
         """When an unknown flag is all that stands between the layer and its count (`bidirectional=
@@ -611,7 +673,11 @@ def _total(name: str, span: Span, kind: str, framework: str, members: List[Findi
         return None
     total, trainable, counted = Polynomial(), Polynomial(), []
     for finding in sorted(members, key=lambda f: f.index):
-        if finding.in_loop:
+        if finding.iterations:
+            for iteration in finding.iterations:
+                total, trainable = total + iteration.total, trainable + iteration.trainable
+            counted.append(finding.index)
+        elif finding.in_loop:
             not_counted.append(NotCounted(finding.layer, finding.span.start_byte, "built in a loop"))
         elif finding.count.total is None:
             not_counted.append(NotCounted(finding.layer, finding.span.start_byte, "not countable"))

@@ -61,6 +61,13 @@ class Finding:
     defaults_used: Tuple[ArgumentValue, ...] = ()
     # When an unknown flag decides the structure: the count for each value it can take.
     cases: Tuple[Tuple[str, Count], ...] = ()
+    # When the constructor runs in a loop over a known range: its count in each iteration.
+    iterations: Tuple[Count, ...] = ()
+    kind: str = "recurrent"  # the table row's kind; "shape" rows (Input) carry sizes, never weights
+
+    @property
+    def shows_hint(self) -> bool:
+        return self.kind != "shape"
 
     @property
     def params(self) -> Optional[Polynomial]:

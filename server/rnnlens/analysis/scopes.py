@@ -17,7 +17,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, text, walk
+import tree_sitter
+
+from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, language, text, walk
 
 ASSIGN, IMPORT, PARAMETER, DEFINITION, OPAQUE = "assign", "import", "parameter", "definition", "opaque"
 # Statements whose blocks still bind at module level (`if TYPE_CHECKING: import …`, `try: … except`).
@@ -34,6 +36,7 @@ class Binding:
     value: Optional[Node] = None  # assigned expression, or a parameter's default
     path: Optional[str] = None  # for imports: the dotted path the name stands for
     name_offset: int = -1  # where the bound name is written (hovers on it list the layers it sizes)
+    annotation_node: Optional[Node] = None  # a parameter's annotation (`cfg: Config`)
 
     @property
     def offset(self) -> int:
@@ -136,6 +139,13 @@ class _Recorder:
                 right = right.child_by_field_name("right")
             self.add(node, Binding(text(left), kind, node, right if kind == ASSIGN else None,
                                    name_offset=left.start_byte))
+        elif left.type in ("pattern_list", "tuple_pattern") and right is not None \
+                and right.type in ("expression_list", "tuple") and node.type == "assignment" \
+                and len(left.named_children) == len(right.named_children) \
+                and all(target.type == "identifier" for target in left.named_children):
+            # `INPUT, HIDDEN = 10, 20`: each name takes its own item.
+            for target, value in zip(left.named_children, right.named_children):
+                self.add(node, Binding(text(target), ASSIGN, node, value, name_offset=target.start_byte))
         elif left.type != "attribute":
             for name, offset in _target_names(left):
                 self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
@@ -148,6 +158,7 @@ class ModuleTable:
     def __init__(self, root: Node):
         self.root = root
         self.scope = Scope(root, None)
+        self._options: Optional[Dict[str, Node]] = None
         recorder = _Recorder(lambda node: self.scope)
         pending = list(root.named_children)
         while pending:
@@ -172,6 +183,17 @@ class ModuleTable:
     def star_modules(self) -> List[str]:
         return [b.path for b in self.scope.bindings.get("*", ()) if b.path]
 
+    @property
+    def options(self) -> Dict[str, Node]:
+        """argparse options declared anywhere in the file: destination → its `add_argument` call."""
+        if self._options is None:
+            self._options = {}
+            for call in calls_named(self.root, "add_argument"):
+                destination = _option_destination(call)
+                if destination is not None:
+                    self._options.setdefault(destination, call)
+        return self._options
+
     def lookup(self, name: str, position: int) -> Optional[Binding]:
         return latest_before(self.scope.bindings.get(name, ()), position)
 
@@ -195,13 +217,13 @@ class Scopes:
         self._looked_up: set = set()
         self._classes: List[Scope] = []
         self._owners: List[Tuple[int, int, Node]] = []  # scope-making nodes, in document order
-        self._loops: List[Tuple[int, int]] = []
+        self._loops: List[Tuple[int, int, Node]] = []
         nodes = [node for unit in units for node in walk(unit)]
         for node in nodes:
             if node.type in SCOPE_TYPES and node.type != "module":
                 self._owners.append((node.start_byte, node.end_byte, node))
             elif node.type in LOOP_TYPES:
-                self._loops.append((node.start_byte, node.end_byte))
+                self._loops.append((node.start_byte, node.end_byte, node))
         self._owner_starts = [start for start, _, _ in self._owners]
         recorder = _Recorder(self._inner_scope_for)
         for node in nodes:
@@ -221,11 +243,14 @@ class Scopes:
             position -= 1
         return None
 
-    def in_loop(self, node: Node) -> bool:
-        """Whether `node` runs in a loop or comprehension of its own function or class."""
+    def loops_around(self, node: Node) -> List[Node]:
+        """The loops and comprehensions of its own function or class that `node` runs in, innermost last."""
         owner = self.owner_of(node)
         floor = owner.start_byte if owner is not None else -1
-        return any(floor <= start <= node.start_byte < end for start, end in self._loops)
+        return [loop for start, end, loop in self._loops if floor <= start <= node.start_byte < end]
+
+    def in_loop(self, node: Node) -> bool:
+        return bool(self.loops_around(node))
 
     def inside_class(self, node: Node) -> bool:
         return self.owner_of(node, frozenset({"class_definition"})) is not None
@@ -277,8 +302,12 @@ class Scopes:
                 name_node, default = parameter.child_by_field_name("name"), parameter.child_by_field_name("value")
             elif parameter.type == "typed_parameter":
                 name_node = next((c for c in parameter.named_children if c.type == "identifier"), None)
+            annotation = parameter.child_by_field_name("type")
+            if annotation is not None and annotation.type == "type" and annotation.named_children:
+                annotation = annotation.named_children[0]
             if name_node is not None and name_node.type == "identifier":
-                scope.add(Binding(text(name_node), PARAMETER, parameter, default, name_offset=name_node.start_byte))
+                scope.add(Binding(text(name_node), PARAMETER, parameter, default, name_offset=name_node.start_byte,
+                                  annotation_node=annotation))
 
     def lookup(self, name: str, use: Node) -> Optional[Binding]:
         """The binding a use of `name` at `use` most plausibly sees."""
@@ -314,6 +343,10 @@ class Scopes:
         if self.scope_of(binding.node) is self.module.scope:
             self.dependencies.append((binding.name, use.start_byte, binding.offset, binding.node.text, True))
 
+    def depend_on_option(self, destination: str, call: Node) -> None:
+        """Make this unit's result depend on an argparse option declared anywhere in the file."""
+        self.dependencies.append((f"--{destination}", -1, -1, call.text, True))
+
     def class_attribute(self, use: Node, attribute: str) -> Optional[Binding]:
         """The assignment behind `self.attribute` inside a class's method."""
         method = self.owner_of(use, frozenset({"function_definition"}))
@@ -346,3 +379,29 @@ def _target_names(target: Optional[Node]):
     for node in walk(target):
         if node.type == "identifier" and node.parent is not None and node.parent.type != "attribute":
             yield text(node), node.start_byte
+
+
+def _option_destination(call: Node) -> Optional[str]:
+    """Where argparse stores an option: `dest=`, else the first long flag, else the first flag."""
+    arguments = call.child_by_field_name("arguments")
+    flags, destination = [], None
+    for child in arguments.named_children if arguments is not None else ():
+        if child.type == "string":
+            content = "".join(text(c) for c in child.named_children if c.type == "string_content")
+            flags.append(content)
+        elif child.type == "keyword_argument" and text(child.child_by_field_name("name")) == "dest":
+            value = child.child_by_field_name("value")
+            if value is not None and value.type == "string":
+                destination = "".join(text(c) for c in value.named_children if c.type == "string_content")
+    if destination:
+        return destination
+    long = [flag for flag in flags if flag.startswith("--")]
+    chosen = long[0] if long else flags[0] if flags else None
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
+
+
+def calls_named(root: Node, method: str) -> List[Node]:
+    """Every call of `something.method(...)` below root, found by tree-sitter's query engine."""
+    query = tree_sitter.Query(language(), "(call function: (attribute attribute: (identifier) @method)) @call")
+    matches = tree_sitter.QueryCursor(query).matches(root)
+    return [captures["call"][0] for _, captures in matches if text(captures["method"][0]) == method]

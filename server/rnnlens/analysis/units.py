@@ -80,6 +80,11 @@ class UnitCache:
                 if "\n".join(table.star_modules).encode() != statement:
                     return None
                 continue
+            if name.startswith("--"):
+                option = table.options.get(name[2:])
+                if option is None or option.text != statement:
+                    return None
+                continue
             binding = table.lookup(name, moved(use))
             if not whole and (binding.offset if binding is not None else -1) != (moved(found) if found >= 0 else -1):
                 return None

@@ -9,16 +9,17 @@ Everything is bounded — steps, nesting depth, integer size — and an exhauste
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ..core import Polynomial
-from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Binding, Scopes
+from .scopes import ASSIGN, DEFINITION, IMPORT, OPAQUE, PARAMETER, Binding, Scopes
 from .syntax import Node, dotted, text
 
 MAX_INT_BITS = 64
 MAX_DEPTH = 60
 MAX_STEPS = 200_000
 MAX_ITEMS = 4_096
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Evaluator:
     scopes: Scopes
     on_call: CallHook
     parameter_values: Optional[ParameterValues] = None
+    # The value a loop variable takes in the iteration being counted: loop node id → {name: value}.
+    loop_values: Dict[int, Dict[str, Value]] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
     _memo: Dict[int, Value] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -186,6 +189,10 @@ class Evaluator:
             return self._binary(node)
         if kind == "conditional_expression":
             return self._conditional(node)
+        if kind == "comparison_operator":
+            return self._comparison(node)
+        if kind in ("boolean_operator", "not_operator"):
+            return self._logic(node)
         if kind == "subscript":
             return self._subscript(node)
         if kind == "call":
@@ -201,6 +208,8 @@ class Evaluator:
         origin = Origin(name, binding.offset)
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
+        if binding.kind == OPAQUE and binding.name in self.loop_values.get(binding.node.id, {}):
+            return with_origin(self.loop_values[binding.node.id][binding.name], origin)
         if binding.kind == PARAMETER:
             given = self.parameter_values(binding, self) if self.parameter_values is not None else None
             if given is not None:
@@ -219,7 +228,80 @@ class Evaluator:
             if binding is not None and binding.value is not None:
                 return with_origin(self.evaluate(binding.value), Origin(target, binding.offset))
         name = target or unknown_name(node)
+        holder, attribute = node.child_by_field_name("object"), text(node.child_by_field_name("attribute"))
+        if holder is not None and holder.type == "identifier":
+            found = self._field(holder, attribute, name)
+            if found is not None:
+                return found
         return Symbolic(Polynomial.symbol(name), ((name, "an attribute this tool cannot follow"),))
+
+    @property
+    def reads_defaults(self) -> bool:
+        return self.parameter_values is not None
+
+    def _field(self, holder: Node, attribute: str, name: str) -> Optional[Value]:
+        """`args.hidden` of an argparse namespace, or `cfg.hidden` of a config object of this file."""
+        binding = self.scopes.lookup(text(holder), holder)
+        if binding is None:
+            return None
+        if binding.kind == ASSIGN and binding.value is not None and binding.value.type == "call":
+            function = binding.value.child_by_field_name("function")
+            if function is not None and function.type == "attribute" \
+                    and text(function.child_by_field_name("attribute")) in ("parse_args", "parse_known_args"):
+                return self._option(attribute, name)
+            config = self._local_class(function)
+            if config is not None:
+                return self._config_field(binding.value, config, attribute, name)
+        if binding.kind == PARAMETER and binding.annotation_node is not None:
+            config = self._local_class(binding.annotation_node)
+            if config is not None:
+                default = _field_default(config, attribute)
+                if default is None:
+                    return None
+                value = with_origin(self.evaluate(default), Origin(f"default of {text(config.child_by_field_name('name'))}.{attribute}", default.start_byte))
+                if self.reads_defaults:
+                    return value
+                return Symbolic(Polynomial.symbol(name), ((name, f"a field of a config passed in by the caller "
+                                                                  f"(its default is {_shown(value)})"),))
+        return None
+
+    def _option(self, attribute: str, name: str) -> Optional[Value]:
+        call = self.scopes.module.options.get(attribute)
+        if call is None:
+            return None
+        self.scopes.depend_on_option(attribute, call)
+        _, keywords = _keywords(call)
+        default = keywords.get("default")
+        if default is None:
+            return Opaque(name, "a command-line option without a default")
+        value = with_origin(self.evaluate(default), Origin(f"default of --{attribute} (argparse)", default.start_byte))
+        if self.reads_defaults:
+            return value
+        return Symbolic(Polynomial.symbol(name), ((name, f"a command-line option (argparse default {_shown(value)}; "
+                                                         f"a flag may override it)"),))
+
+    def _local_class(self, reference: Optional[Node]) -> Optional[Node]:
+        if reference is None or reference.type != "identifier":
+            return None
+        binding = self.scopes.lookup(text(reference), reference)
+        if binding is not None and binding.kind == DEFINITION and binding.node.type == "class_definition":
+            self.scopes.depend_on_body(binding, reference)
+            return binding.node
+        return None
+
+    def _config_field(self, call: Node, config: Node, attribute: str, name: str) -> Optional[Value]:
+        """A field of a config object built in this file (`cfg = Config(hidden=256)`): the argument
+        given for it, else the class's default for it."""
+        positional, keywords = _keywords(call)
+        if attribute in keywords:
+            return with_origin(self.evaluate(keywords[attribute]), Origin(f"{text(config.child_by_field_name('name'))}(…)", call.start_byte))
+        fields = _field_names(config)
+        if attribute in fields and fields.index(attribute) < len(positional):
+            return self.evaluate(positional[fields.index(attribute)])
+        default = _field_default(config, attribute)
+        if default is None:
+            return None
+        return with_origin(self.evaluate(default), Origin(f"{text(config.child_by_field_name('name'))}.{attribute}", default.start_byte))
 
     def _dictionary(self, node: Node) -> Value:
         entries = []
@@ -254,6 +336,39 @@ class Evaluator:
         test = self.evaluate(condition)
         if isinstance(test, Known):
             return self.evaluate(chosen if test.value else other)
+        return Opaque(unknown_name(node), "depends on a condition that is not known")
+
+    def _comparison(self, node: Node) -> Value:
+        """`i == 0`, `1 < x <= 3`, `x in (1, 2)`: only between known values."""
+        operands = [self.evaluate(child) for child in node.named_children]
+        operators = [text(child) for child in node.children_by_field_name("operators")]
+        values = [v.value if isinstance(v, Known) else tuple(i.value for i in v.items)
+                  if isinstance(v, Items) and all(isinstance(i, Known) for i in v.items) else _UNKNOWN
+                  for v in operands]
+        if _UNKNOWN in values or len(operators) != len(values) - 1:
+            return Opaque(unknown_name(node), "a comparison of values that are not known")
+        compare = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+                   "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+                   "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+                   "is": lambda a, b: a is b, "is not": lambda a, b: a is not b}
+        try:
+            result = all(compare[op](a, b) for op, a, b in zip(operators, values, values[1:]))
+        except (KeyError, TypeError):
+            return Opaque(unknown_name(node), "a comparison this tool does not evaluate")
+        return Known(result, tuple(o for v in operands for o in v.origins))
+
+    def _logic(self, node: Node) -> Value:
+        if node.type == "not_operator":
+            operand = self.evaluate(node.child_by_field_name("argument"))
+            return Known(not operand.value, operand.origins) if isinstance(operand, Known) else \
+                Opaque(unknown_name(node), "depends on a condition that is not known")
+        left = self.evaluate(node.child_by_field_name("left"))
+        operator = text(node.child_by_field_name("operator"))
+        if isinstance(left, Known) and (bool(left.value) == (operator == "or")):
+            return left  # short-circuit, as Python does
+        right = self.evaluate(node.child_by_field_name("right"))
+        if isinstance(left, Known):
+            return right
         return Opaque(unknown_name(node), "depends on a condition that is not known")
 
     def _subscript(self, node: Node) -> Value:
@@ -371,3 +486,37 @@ def defaults(binding: Binding, evaluator: Evaluator) -> Optional[Value]:
     if binding.value is None:
         return None
     return with_origin(evaluator.evaluate(binding.value), Origin(f"default of {binding.name}", binding.value.start_byte))
+
+
+def _shown(value: Value) -> str:
+    return str(value.value) if isinstance(value, Known) else "not a literal"
+
+
+def _keywords(call: Node) -> Tuple[List[Node], Dict[str, Node]]:
+    positional, keywords = [], {}
+    arguments = call.child_by_field_name("arguments")
+    for child in arguments.named_children if arguments is not None else ():
+        if child.type == "keyword_argument":
+            keywords[text(child.child_by_field_name("name"))] = child.child_by_field_name("value")
+        elif child.type not in ("comment", "list_splat", "dictionary_splat"):
+            positional.append(child)
+    return positional, keywords
+
+
+def _class_fields(config: Node):
+    """A config class's fields in order: annotated or assigned names in its body, and its defaults."""
+    body = config.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        assignment = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
+        if assignment is not None and assignment.type == "assignment":
+            left = assignment.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                yield text(left), assignment.child_by_field_name("right")
+
+
+def _field_names(config: Node) -> List[str]:
+    return [name for name, _ in _class_fields(config)]
+
+
+def _field_default(config: Node, attribute: str) -> Optional[Node]:
+    return next((value for name, value in _class_fields(config) if name == attribute and value is not None), None)

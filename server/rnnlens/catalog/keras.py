@@ -18,6 +18,9 @@ Quirks encoded here:
 - Unknown keywords raise `Unrecognized keyword arguments passed to LSTM: {...}`, `batch_input_shape`
   included; `InputLayer` alone silently ignores any keyword. Recurrent dropouts are clamped into
   [0, 1], never refused; `units <= 0` is refused by the cell the layer builds.
+- `Bidirectional(merge_mode="concat")` is sized 2 x the forward layer's output even when a narrower
+  `backward_layer` makes the real concatenation smaller: Keras builds the next layers from that size.
+- Keras prints the allowed paddings as a set whose order changes between processes; they are sorted here.
 - `data_format=None` means the global `image_data_format()`, assumed to be "channels_last"; with
   "channels_first" the channel count is not the last axis, so it is unknown here.
 """

@@ -42,6 +42,9 @@ def layer_markdown(finding: Finding, where: Where, dtype: str = "float32",
     if finding.unknowns:
         lines += ["", "**Not known statically:**"]
         lines += [f"- `{u.name}` ({u.argument}): {u.reason}" for u in finding.unknowns]
+    if finding.iterations:
+        each = ", ".join(str(iteration.total) for iteration in finding.iterations)
+        lines += ["", f"**Built in a loop, {len(finding.iterations)} iterations:** {each} params"]
     for label, case in finding.cases:
         lines += ["", f"**If `{label}`:** {case.total} params — `{case.formula}`"]
     if finding.with_defaults is not None:

@@ -19,6 +19,12 @@ def _short(total: Polynomial) -> Optional[str]:
 
 
 def hint_label(finding: Finding, style: str = COMPACT) -> str:
+    if finding.iterations:
+        totals = [iteration.total for iteration in finding.iterations]
+        overall = sum(totals[1:], totals[0])
+        if all(t == totals[0] for t in totals):
+            return f"{len(totals)} × {totals[0]} = {overall} params"
+        return f"{overall} params in {len(totals)} iterations"
     total = finding.count.total
     if total is None and finding.count.errors:
         return "✗ invalid"

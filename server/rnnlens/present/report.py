@@ -50,6 +50,7 @@ def layer_record(finding: Finding, analysis: DocumentAnalysis, locator: Locator)
         "cases": [{"when": label, "params": _number(case.total),
                    "params_polynomial": None if case.total.is_constant else str(case.total)}
                   for label, case in finding.cases],
+        "iterations": [{"params": _number(count.total)} for count in finding.iterations],
         "as_built": [dict(locator.point(instantiation.span.start_byte), params=_number(count.total))
                      for instantiation, count in analysis.as_built(finding)],
     })

@@ -49,7 +49,8 @@ def _annotated(locator: Locator, end: int, label: str, style: Style) -> str:
 def annotated_lines(analysis: DocumentAnalysis, locator: Locator, style: Style) -> List[str]:
     """Each constructor (and each call that builds a model with known arguments), as the editor
     shows it: the line with the hint at its end, and the diagnostics under it."""
-    entries = [(f.span.end_byte, hint_label(f, style.hint_style), f.diagnostics) for f in analysis.findings]
+    entries = [(f.span.end_byte, hint_label(f, style.hint_style), f.diagnostics) for f in analysis.findings
+               if f.shows_hint or f.diagnostics]
     entries += [(i.span.end_byte, instantiation_label(i), ()) for i in analysis.instantiations]
     lines = []
     for end, label, diagnostics in sorted(entries, key=lambda entry: entry[0]):

@@ -33,7 +33,8 @@ def register(server) -> None:
         hints = []
         for finding in analysis.findings_between(start, end):
             position = finding.span.end_byte
-            if not (start <= position <= end and view.contains(finding.span.start_byte, position)):
+            if not (finding.shows_hint and start <= position <= end
+                    and view.contains(finding.span.start_byte, position)):
                 continue
             hint = types.InlayHint(position=view.position(position),
                                    label=hint_label(finding, ls.settings.inlay_hints_style), padding_left=True)
