@@ -259,18 +259,28 @@ class Analyzer:
                 site = self.sites[item.call.id]
                 site.previous = site.previous or before
 
-    def _container_layers(self, container: Container) -> List[Value]:
+    def _container_items(self, container: Container) -> List[Tuple[Node, Value]]:
+        """(expression, value) of each item of a Sequential, in order, `.add()`ed ones last."""
         positional, keywords, _ = call_arguments(container.call)
-        layers: List[Value] = []
         if container.callee.framework == "keras":
             # keras.Sequential takes one list; torch's Sequential takes the layers as arguments.
             source = positional[0] if positional else keywords.get("layers", (None, None))[1]
-            value = self.evaluator.evaluate(source) if source is not None else Items(())
-            layers = list(value.items) if isinstance(value, Items) else []
+            nodes = [c for c in source.named_children if c.type != "comment"] \
+                if source is not None and source.type in ("list", "tuple") else []
         else:
-            layers = [self.evaluator.evaluate(node) for node in positional]
-            layers = [v for value in layers for v in (value.items if isinstance(value, Items) else (value,))]
-        return layers + [self.evaluator.evaluate(node) for node in container.added]
+            nodes = [node for argument in positional for node in
+                     ([c for c in argument.named_children if c.type != "comment"] if argument.type == "list"
+                      else [argument])]
+        return [(node, self.evaluator.evaluate(node)) for node in nodes + list(container.added)]
+
+    def _container_layers(self, container: Container) -> List[Value]:
+        return [value for _, value in self._container_items(container)]
+
+    def _parameter_free(self, node: Node) -> bool:
+        function = node.child_by_field_name("function") if node.type == "call" else None
+        callee = self.callee(function) if function is not None and function.type in ("identifier", "attribute") \
+            else None
+        return callee is not None and callee.kind == "parameter_free"
 
     # -- evaluation hook: layers, inputs and functional application -------------------------------
 
@@ -300,8 +310,11 @@ class Analyzer:
         result = self.count_site(site)
         size = self._size_value(result.output_size) if result.output_size is not None else \
             Opaque(f"{site.callee.name} output", "the layer's output size is not known")
-        producers = frozenset({site.call.id}) | (incoming.producers if isinstance(incoming, TensorRef) else frozenset())
-        return TensorRef(size, producers)
+        if isinstance(incoming, TensorRef):
+            return TensorRef(size, frozenset({site.call.id}) | incoming.producers, (), incoming.gaps)
+        # Whatever made this input is out of sight (`keras.ops.relu(x)`): a model total must say so.
+        gap = (Origin(" ".join(text(argument).split())[:40], argument.start_byte),) if argument is not None else ()
+        return TensorRef(size, frozenset({site.call.id}), (), gap)
 
     def _short(self, node: Node) -> str:
         source = " ".join(text(node).split())
@@ -333,7 +346,7 @@ class Analyzer:
             return site.input_value
         value: Optional[Value] = None
         if isinstance(site.previous, TensorRef):
-            value = site.previous.size
+            value = _with_origins(site.previous.size, site.previous.origins)
         elif isinstance(site.previous, LayerRef) and site.previous.call.id in self.sites:
             before = self.sites[site.previous.call.id]
             counted = self.count_site(before)
@@ -357,6 +370,10 @@ class Analyzer:
         spec = site.callee.spec
         if site.counting:  # a cycle in the graph: count without the input
             return counted(spec, self._core_arguments(site), None)
+        refusals = tuple(p for p in self._argument_nodes(site)[2] if p.severity == "error")
+        if refusals:  # Python itself would raise TypeError before the framework sees anything
+            site.result = Count(spec.framework, spec.name, None, None, (), "", None, None, refusals, ())
+            return site.result
         site.counting = True
         try:
             needs_input = spec.input_argument is None and spec.kind != "shape"
@@ -500,7 +517,8 @@ class Analyzer:
         arguments, unknowns = self._arguments_of(site), {}
         for name, _, value in self._argument_values_with_input(site):
             for unknown_name, reason in _reasons_of(value):
-                unknowns.setdefault(unknown_name, UnknownSize(name, unknown_name, reason))
+                symbol = _symbol_name(unknown_name, "input_size" if name == "input size" else name)
+                unknowns.setdefault(symbol, UnknownSize(name, symbol, reason))
         for unknown in result.unknowns:
             unknowns.setdefault(unknown.name, UnknownSize("input size" if unknown.name == "input_size" else
                                                           unknown.name, unknown.name, unknown.reason))
@@ -629,12 +647,11 @@ class Analyzer:
             if target is None:
                 continue
             members, not_counted = [], []
-            for value in self._container_layers(container):
+            for node, value in self._container_items(container):
                 if isinstance(value, LayerRef) and value.call.id in index_of:
                     members.append(findings[index_of[value.call.id]])
-                elif not isinstance(value, TensorRef):
-                    origin = value.origins[-1] if value.origins else Origin("a layer", container.call.start_byte)
-                    not_counted.append(NotCounted(origin.label, origin.offset, "not understood"))
+                elif not isinstance(value, TensorRef) and not self._parameter_free(node):
+                    not_counted.append(NotCounted(" ".join(text(node).split())[:40], node.start_byte, "not understood"))
             model = _total(text(target), Span.of(target), "sequential", container.callee.framework, members,
                            not_counted)
             if model is not None:
@@ -655,6 +672,8 @@ class Analyzer:
             for tensor in outputs.items if isinstance(outputs, Items) else (outputs,):
                 if isinstance(tensor, TensorRef):
                     producers |= tensor.producers
+                    not_counted += [NotCounted(gap.label, gap.offset, "the graph could not be followed before it")
+                                    for gap in tensor.gaps]
                 else:
                     not_counted.append(NotCounted(text(outputs_node), outputs_node.start_byte,
                                                   "the graph could not be followed"))

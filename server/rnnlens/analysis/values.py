@@ -78,11 +78,13 @@ class LayerRef:
 
 @dataclass(frozen=True)
 class TensorRef:
-    """A symbolic tensor in a Keras-style graph: its last-axis size and the layers that made it."""
+    """A symbolic tensor in a Keras-style graph: its last-axis size, the layers that made it, and
+    where the graph could not be followed on the way (what a model total would then miss)."""
 
     size: "Value"
     producers: frozenset = frozenset()
     origins: Origins = ()
+    gaps: Tuple[Origin, ...] = ()
 
 
 Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef]
@@ -447,7 +449,8 @@ def _arithmetic(left: Value, right: Value, operator: str, node: Node) -> Value:
         return Symbolic(result, reasons, origins) if not result.is_constant else Known(result.value, origins)
     for side in (left, right):
         if isinstance(side, Opaque):
-            return Opaque(side.name if side.name else unknown_name(node), side.reason, origins)
+            # Named by the whole expression: `HIDDEN * 2` must not become the symbol `HIDDEN`.
+            return Opaque(unknown_name(node), side.reason, origins)
     return Opaque(unknown_name(node), "arithmetic on values that are not known", origins)
 
 

@@ -17,6 +17,13 @@ from ..core.spec import (BIAS, REQUIRED, SCALE, TABLE, Arg, Built, Check, Config
                          tensor)
 
 FRAMEWORK = "equinox"
+# Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
+MODULES = {"equinox.nn": ""}
+MODEL_BASES = ("equinox.Module",)
+SEQUENTIAL = ("equinox.nn.Sequential",)
+FUNCTIONAL = ()
+PARAMETER_FREE = frozenset({"Dropout", "Lambda", "Identity", "MaxPool1d", "AvgPool1d", "MaxPool2d", "AvgPool2d",
+                            "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "State", "StateIndex", "Shared"})
 KEY = (Arg("key", REQUIRED, keyword_only=True),)
 SCALAR = "scalar"
 # What jax's compiler says when an initialiser draws an array with a negative dimension.

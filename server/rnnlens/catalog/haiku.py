@@ -17,6 +17,14 @@ from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, MissingValue, Unknown, tensor
 
 FRAMEWORK = "haiku"
+# Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
+MODULES = {"haiku": ""}
+MODEL_BASES = ("haiku.Module", "haiku.RNNCore")
+SEQUENTIAL = ("haiku.Sequential",)
+FUNCTIONAL = ()
+PARAMETER_FREE = frozenset({"PRNGSequence", "Flatten", "Reshape", "Module", "RNNCore", "Transformed",
+                            "TransformedWithState", "MultiTransformed", "MultiTransformedWithState", "MaxPool",
+                            "AvgPool", "LSTMState", "DeepRNN", "ResetCore", "IdentityCore"})
 NAME = (Arg("name", None),)
 # What jax says when asked for an array with a negative dimension: by a random initialiser, and by
 # `jnp.zeros`, which a core's `initial_state` calls before any parameter exists.

@@ -56,8 +56,11 @@ from ..core.spec import (
 
 FRAMEWORK = "keras"
 # `tensorflow.keras` is Keras 3 since TF 2.16; `tf_keras` (Keras 2) has other signatures and is not read.
-_ROOTS = ("keras", "tensorflow.keras")
-MODULES = {f"{root}{sub}": "" for root in _ROOTS for sub in ("", ".layers")}
+# Keras 3 as reached through TensorFlow, tf_keras and keras_core too (counted with Keras 3's rows), and
+# the Keras-2-era module paths of the recurrent layers.
+_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "keras_core")
+MODULES = {f"{root}{sub}": "" for root in _ROOTS
+           for sub in ("", ".layers", ".layers.recurrent", ".layers.recurrent_v2", ".layers.rnn")}
 MODEL_BASES = tuple(f"{root}{sub}.Layer" for root in _ROOTS for sub in ("", ".layers"))
 SEQUENTIAL = tuple(f"{root}{sub}.Sequential" for root in _ROOTS for sub in ("", ".models"))
 # `keras.Model(inputs, outputs)` builds a functional model; subclassing it makes a class model.

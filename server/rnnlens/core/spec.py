@@ -193,7 +193,8 @@ class Config:
     def known(self, name: str) -> Any:
         value = self.values[name]
         if isinstance(value, Unknown) or (isinstance(value, Polynomial) and not value.is_constant):
-            unknown = value if isinstance(value, Unknown) else Unknown(name, f"`{name}` is not known")
+            symbol = value.unknowns[0] if isinstance(value, Polynomial) and len(value.unknowns) == 1 else name
+            unknown = value if isinstance(value, Unknown) else Unknown(symbol, f"`{name}` is not known")
             raise MissingValue(name, unknown)
         return value.value if isinstance(value, Polynomial) else value
 
