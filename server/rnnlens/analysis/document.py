@@ -93,6 +93,9 @@ class UnitResult:
 
 
 MAX_INSTANTIATION_DEPTH = 4
+MAX_REGISTRATION_DEPTH = 8
+# Frameworks whose modules register sub-modules only as attributes or in their own containers.
+REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
 
 
@@ -611,14 +614,76 @@ class Analyzer:
                 continue
             start, end = scope.node.start_byte, scope.node.end_byte
             members = [f for f in findings if start <= f.span.start_byte < end and f.wrapped_by is None]
+            if framework in REGISTERING_FRAMEWORKS:
+                kept = [f for f in members if self._registered(self._site_at(f.span.start_byte))]
+                not_counted_members = [f for f in members if f not in kept]
+                members = kept
+            else:
+                not_counted_members = []
             not_counted = [NotCounted(callee.name, node.start_byte, "not in the catalog")
                            for node, callee in self.other_layers if start <= node.start_byte < end]
+            not_counted += [NotCounted(f.layer, f.span.start_byte, "kept where the module does not register it")
+                            for f in not_counted_members]
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end)
             model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
             if model is not None:
                 models.append(replace(model, extent=Span.of(scope.node)))
         return models
+
+    def _site_at(self, offset: int) -> Node:
+        return next(site.call for site in self.sites.values() if site.call.start_byte == offset)
+
+    def _registered(self, call: Node) -> bool:
+        """Whether a module built in a torch/paddle class ends up registered on it (an attribute of
+        `self`, inside a Sequential/ModuleList/ModuleDict or a wrapper, `add_module`, appended to a
+        registered list); one kept in a plain list or a local variable is not a parameter of the model."""
+        parent = call.parent
+        for _ in range(MAX_REGISTRATION_DEPTH):
+            if parent is None:
+                return False
+            kind = parent.type
+            if kind == "assignment":
+                left = parent.child_by_field_name("left")
+                if left is not None and left.type == "attribute":
+                    return text(left.child_by_field_name("object")) == "self"
+                return left is not None and left.type == "identifier" and self._stored_on_self(text(left), parent)
+            if kind == "argument_list":
+                owner = parent.parent
+                if owner is None:
+                    return False
+                if owner.id in self.containers or owner.id in self.sites:
+                    return True
+                function = owner.child_by_field_name("function")
+                method = text(function.child_by_field_name("attribute")) if function.type == "attribute" else ""
+                if method in ("add_module", "register_module", "add_sublayer"):
+                    return True
+                if method in ("append", "extend", "insert"):
+                    holder = dotted(function.child_by_field_name("object")) or ""
+                    binding = self.scopes.class_attribute(owner, holder[5:]) if holder.startswith("self.") else None
+                    return binding is not None and binding.value is not None and binding.value.id in self.containers
+                return False
+            if kind not in ("list", "list_comprehension", "tuple", "parenthesized_expression", "binary_operator",
+                            "keyword_argument", "dictionary", "pair", "generator_expression"):
+                return False
+            parent = parent.parent
+        return False
+
+    def _stored_on_self(self, name: str, assignment: Node) -> bool:
+        """Whether a local variable holding a module is later put on `self` (`self.rnn = rnn`)."""
+        owner = self.scopes.owner_of(assignment, frozenset({"class_definition"}))
+        if owner is None:
+            return False
+        attributes = self.scopes.scope_for_node(owner).attributes.values()
+        if any(b.value is not None and b.value.type == "identifier" and text(b.value) == name
+               for bindings in attributes for b in bindings):
+            return True
+        # ... or handed to a container or wrapper in the same class (`nn.ModuleList([block] * 3)`).
+        holders = [node for node in (c.call for c in self.containers.values())
+                   if owner.start_byte <= node.start_byte < owner.end_byte]
+        holders += [site.call for site in self.sites.values() if owner.start_byte <= site.call.start_byte < owner.end_byte]
+        return any(n.type == "identifier" and text(n) == name for holder in holders
+                   for n in walk(holder.child_by_field_name("arguments") or holder))
 
     def _model_framework(self, class_node: Node, seen: set) -> Optional[str]:
         superclasses = class_node.child_by_field_name("superclasses")

@@ -255,11 +255,11 @@ class Scopes:
     def inside_class(self, node: Node) -> bool:
         return self.owner_of(node, frozenset({"class_definition"})) is not None
 
-    def _scope_for_node(self, node: Node) -> Scope:
+    def scope_for_node(self, node: Node) -> Scope:
         scope = self._by_node.get(node.id)
         if scope is None:
             owner = self.owner_of(node)
-            scope = Scope(node, self._scope_for_node(owner) if owner is not None else self.module.scope)
+            scope = Scope(node, self.scope_for_node(owner) if owner is not None else self.module.scope)
             self._by_node[node.id] = scope
             if node.type == "class_definition":
                 self._classes.append(scope)
@@ -272,7 +272,7 @@ class Scopes:
 
     def scope_of(self, node: Node) -> Scope:
         owner = self.owner_of(node)
-        return self._scope_for_node(owner) if owner is not None else self.module.scope
+        return self.scope_for_node(owner) if owner is not None else self.module.scope
 
     def class_scopes(self) -> List[Scope]:
         return list(self._classes)
@@ -288,14 +288,14 @@ class Scopes:
                 and owner.type == "class_definition":
             name = target.split(".", 1)[1]
             attribute = left.child_by_field_name("attribute")
-            self._scope_for_node(owner).attributes.setdefault(name, []).append(
+            self.scope_for_node(owner).attributes.setdefault(name, []).append(
                 Binding(name, ASSIGN, node, right, name_offset=attribute.start_byte if attribute else -1))
 
     def _record_parameters(self, function: Node) -> None:
         parameters = function.child_by_field_name("parameters")
         if parameters is None:
             return
-        scope = self._scope_for_node(function)
+        scope = self.scope_for_node(function)
         for parameter in parameters.named_children:
             name_node, default = parameter, None
             if parameter.type in ("default_parameter", "typed_default_parameter"):
@@ -353,7 +353,7 @@ class Scopes:
         owner = self.owner_of(method) if method is not None else None
         if owner is None or owner.type != "class_definition":
             return None
-        bindings = self._scope_for_node(owner).attributes.get(attribute, ())
+        bindings = self.scope_for_node(owner).attributes.get(attribute, ())
         return latest_before(bindings, use.start_byte)
 
 

@@ -17,7 +17,7 @@ FRAMEWORK = "torch"
 MODULES = {path: "" for path in ("torch.nn", "torch.nn.modules", "torch.nn.modules.rnn", "torch.nn.modules.linear",
                                  "torch.nn.modules.sparse", "torch.nn.modules.normalization", "torch.nn.modules.conv")}
 MODEL_BASES = ("torch.nn.Module", "torch.nn.modules.module.Module")
-SEQUENTIAL = ("torch.nn.Sequential", "torch.nn.ModuleList")
+SEQUENTIAL = ("torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict")
 FUNCTIONAL = ()
 PARAMETER_FREE = frozenset({
     "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "Identity", "Flatten", "Unflatten", "ReLU", "ReLU6",
