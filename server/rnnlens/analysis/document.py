@@ -115,6 +115,7 @@ class Analyzer:
         self.other_layers: List[Tuple[Node, Callee]] = []
         self.local_calls: List[Tuple[Node, str]] = []
         self.applications: List[Node] = []
+        self.super_calls: List[Node] = []
         self._arguments: Dict[int, Tuple[Dict[str, Node], Dict[str, Node], list]] = {}
 
     # -- resolving names -------------------------------------------------------------------------
@@ -179,6 +180,9 @@ class Analyzer:
             callee = self.callee(function)
             if callee is not None:
                 self._record_call(node, callee)
+                continue
+            if text(function) == "super().__init__":
+                self.super_calls.append(node)
                 continue
             path = self.path_of(function)
             if path is not None and path.startswith(LOCAL + "."):
@@ -421,46 +425,89 @@ class Analyzer:
     # -- instantiation sites ---------------------------------------------------------------------
 
     def _instantiations(self) -> List[Instantiation]:
-        """Each call in this unit that builds one of the file's model classes: the class analysed
-        again with the call's arguments for its constructor's parameters."""
+        """Each call in this unit that builds one of the file's model classes — directly, through a
+        factory function of this file that returns one, or as `super().__init__(...)` of a model
+        whose base is one — analysed again with the call's arguments for the parameters."""
         built = []
         for call, name in self.local_calls:
             function = call.child_by_field_name("function")
-            binding = self.scopes.lookup(name.split(".")[0], function) if "." not in name else None
-            if binding is None or binding.kind != DEFINITION or binding.node.type != "class_definition":
+            binding = self.scopes.lookup(name, function) if "." not in name else None
+            if binding is None or binding.kind != DEFINITION:
                 continue
-            if self._model_framework(binding.node, set()) is None:
-                continue
-            self.scopes.depend_on_body(binding, function)
-            instantiation = self._instantiate(call, binding.node)
-            if instantiation is not None:
-                built.append(instantiation)
+            if binding.node.type == "class_definition" and self._model_framework(binding.node, set()) is not None:
+                self.scopes.depend_on_body(binding, function)
+                built += [i for i in [self._instantiate(call, binding.node)] if i is not None]
+            elif binding.node.type == "function_definition":
+                self.scopes.depend_on_body(binding, function)
+                built += self._through_factory(call, binding.node)
+        for call in self.super_calls:
+            base = self._local_base(call)
+            if base is not None:
+                built += [i for i in [self._instantiate(call, base)] if i is not None]
         return built
 
-    def _instantiate(self, call: Node, class_node: Node) -> Optional[Instantiation]:
-        constructor = _constructor(class_node)
+    def _local_base(self, super_call: Node) -> Optional[Node]:
+        """The model class of this file that `super().__init__(...)` runs, if its class's first base is one."""
+        owner = self.scopes.owner_of(super_call, frozenset({"class_definition"}))
+        return self._local_base_of(owner) if owner is not None else None
+
+    def _local_base_of(self, owner: Node) -> Optional[Node]:
+        superclasses = owner.child_by_field_name("superclasses")
+        bases = [b for b in superclasses.named_children if b.type == "identifier"] if superclasses is not None else []
+        binding = self.scopes.lookup(text(bases[0]), bases[0]) if bases else None
+        if binding is None or binding.kind != DEFINITION or binding.node.type != "class_definition" \
+                or self._model_framework(binding.node, set()) is None:
+            return None
+        self.scopes.depend_on_body(binding, bases[0])
+        return binding.node
+
+    def _through_factory(self, call: Node, factory: Node) -> List[Instantiation]:
+        """`model = build(512)` where `def build(hidden=256): return Tagger(hidden)`: the model the
+        factory returns, as built with these arguments, reported at this call."""
+        parameter_values, used_defaults = self._binder(call, factory)
+        if parameter_values is None:
+            return []
+        inner = Analyzer(self.module, [factory], self.frameworks, parameter_values, self.depth + 1).run()
+        returned = [i for i in inner.instantiations if _returned(i.span, factory)]
+        return [replace(i, span=Span.of(call), uses_defaults=i.uses_defaults or bool(used_defaults))
+                for i in returned[:1]]
+
+    def _binder(self, call: Node, function: Node):
+        """`ParameterValues` that give `function`'s parameters this call's arguments (defaults for
+        the rest), and the list that collects which defaults were used; None when the call unpacks."""
         given: Dict[str, Value] = {}
-        if constructor is not None:
-            names = [p for p in _parameter_names(constructor)][1:]  # less `self`
-            positional, keywords, unpacking = call_arguments(call)
-            if unpacking:
-                return None
-            given.update({name: self.evaluator.evaluate(node) for name, node in zip(names, positional)})
-            given.update({name: self.evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
-        line_origin = Origin("argument at the call", call.start_byte)
-        used_defaults = []
+        names = _parameter_names(function)
+        if names and names[0] == "self":
+            names = names[1:]
+        positional, keywords, unpacking = call_arguments(call)
+        if unpacking:
+            return None, []
+        given.update({name: self.evaluator.evaluate(node) for name, node in zip(names, positional)})
+        given.update({name: self.evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
+        at_call = Origin("argument at the call", call.start_byte)
+        used_defaults: List[str] = []
 
         def parameter_values(binding, evaluator):
-            if constructor is None or evaluator.scopes.owner_of(binding.node) is None \
-                    or evaluator.scopes.owner_of(binding.node).id != constructor.id:
+            owner = evaluator.scopes.owner_of(binding.node)
+            if owner is None or owner.id != function.id:
                 return None
             if binding.name in given:
-                return replace(given[binding.name], origins=given[binding.name].origins + (line_origin,))
+                return replace(given[binding.name], origins=given[binding.name].origins + (at_call,))
             value = defaults(binding, evaluator)
             if value is not None:
                 used_defaults.append(binding.name)
             return value
 
+        return parameter_values, used_defaults
+
+    def _instantiate(self, call: Node, class_node: Node) -> Optional[Instantiation]:
+        constructor = _constructor(class_node)
+        if constructor is not None:
+            parameter_values, used_defaults = self._binder(call, constructor)
+            if parameter_values is None:
+                return None
+        else:
+            parameter_values, used_defaults = None, []
         inner = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1).run()
         name_node = class_node.child_by_field_name("name")
         model = next((m for m in inner.models if m.kind == "class" and m.span.start_byte == name_node.start_byte), None)
@@ -471,8 +518,10 @@ class Analyzer:
             if class_node.start_byte <= nested.span.start_byte < class_node.end_byte and nested.total is not None:
                 total = total + nested.total
                 if nested.status != EXACT:
-                    not_counted.append(nested.model)
-        layers = tuple((f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings)
+                    not_counted.append(NotCounted(nested.model, nested.span.start_byte, nested.status))
+        name = text(name_node)
+        layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings)
+        layers += tuple(layer for nested in inner.instantiations for layer in nested.layers)
         return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted), layers,
                              bool(used_defaults))
 
@@ -626,6 +675,9 @@ class Analyzer:
                             for f in not_counted_members]
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end)
+            base = self._local_base_of(scope.node)
+            if base is not None:  # the layers a local base class builds are this model's too
+                submodels += ((text(base.child_by_field_name("name")), scope.node.start_byte),)
             model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
             if model is not None:
                 models.append(replace(model, extent=Span.of(scope.node)))
@@ -857,3 +909,13 @@ def _parameter_names(function: Node) -> List[str]:
         else:
             break  # *args, **kwargs, `*`, `/`: what follows is not positional
     return names
+
+
+def _returned(span: Span, function: Node) -> bool:
+    """Whether a call is what `function` returns (`return Tagger(hidden)`)."""
+    for node in walk(function):
+        if node.type == "return_statement":
+            value = next(iter(node.named_children), None)
+            if value is not None and (value.start_byte, value.end_byte) == (span.start_byte, span.end_byte):
+                return True
+    return False

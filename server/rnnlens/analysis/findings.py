@@ -81,14 +81,15 @@ class Finding:
 @dataclass(frozen=True)
 class Instantiation:
     """A model of this file built with known arguments (`model = Tagger(10000, 128, 256, 2)`): its
-    total as built there, and each of its layers' counts, keyed by the layer's offset from the class
-    name (so that they stay attached when the class moves)."""
+    total as built there, and the counts of its layers and of the layers of the models it builds in
+    turn, each keyed by its class's name and its offset from that name (so that they stay attached
+    when the class moves)."""
 
     span: Span  # the call
     model: str
     total: Optional[Polynomial]
     status: str
-    layers: Tuple[Tuple[int, Count], ...]
+    layers: Tuple[Tuple[str, int, Count], ...]
     uses_defaults: bool = False
 
 
@@ -213,7 +214,9 @@ class DocumentAnalysis:
 
     @property
     def instantiations(self) -> Tuple[Instantiation, ...]:
-        placed = [i for part in self._parts for i in part.placed_instantiations()]
+        """Calls that build one of the file's models with values known enough to give a number."""
+        placed = [i for part in self._parts for i in part.placed_instantiations()
+                  if i.total is not None and i.total.is_constant]
         return tuple(sorted(placed, key=lambda i: i.span.start_byte))
 
     def as_built(self, finding: Finding) -> List[Tuple[Instantiation, Count]]:
@@ -222,8 +225,8 @@ class DocumentAnalysis:
         if model is None:
             return []
         offset = finding.span.start_byte - model.span.start_byte
-        return [(i, count) for i in self.instantiations if i.model == model.name
-                for layer_offset, count in i.layers if layer_offset == offset]
+        return [(i, count) for i in self.instantiations
+                for owner, layer_offset, count in i.layers if owner == model.name and layer_offset == offset]
 
     @property
     def dependents(self) -> Dict[int, List[int]]:
