@@ -162,8 +162,8 @@ class Analyzer:
     # -- discovery -------------------------------------------------------------------------------
 
     def discover(self) -> None:
-        for node in (n for unit in self.nodes for n in walk(unit)):
-            if node.type != "call" or node.has_error:
+        for node in self.scopes.calls:
+            if node.has_error:
                 continue
             function = node.child_by_field_name("function")
             if function is None:

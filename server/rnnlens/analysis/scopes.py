@@ -19,7 +19,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import tree_sitter
 
-from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, language, text, walk
+from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, interesting_nodes, language, text, walk
 
 ASSIGN, IMPORT, PARAMETER, DEFINITION, OPAQUE = "assign", "import", "parameter", "definition", "opaque"
 # Statements whose blocks still bind at module level (`if TYPE_CHECKING: import …`, `try: … except`).
@@ -218,7 +218,8 @@ class Scopes:
         self._classes: List[Scope] = []
         self._owners: List[Tuple[int, int, Node]] = []  # scope-making nodes, in document order
         self._loops: List[Tuple[int, int, Node]] = []
-        nodes = [node for unit in units for node in walk(unit)]
+        nodes = [node for unit in units for node in interesting_nodes(unit)]
+        self.calls = [node for node in nodes if node.type == "call"]
         for node in nodes:
             if node.type in SCOPE_TYPES and node.type != "module":
                 self._owners.append((node.start_byte, node.end_byte, node))

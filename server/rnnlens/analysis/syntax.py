@@ -55,6 +55,25 @@ def text(node: Optional[Node]) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
+# Every node kind the analysis acts on: bindings, scopes, loops and calls.
+INTERESTING = ("assignment", "augmented_assignment", "import_statement", "import_from_statement",
+               "function_definition", "class_definition", "lambda", "for_statement", "for_in_clause",
+               "named_expression", "while_statement", "list_comprehension", "set_comprehension",
+               "dictionary_comprehension", "generator_expression", "call")
+
+
+@lru_cache(maxsize=1)
+def _interesting_query() -> tree_sitter.Query:
+    return tree_sitter.Query(language(), "[" + " ".join(f"({kind})" for kind in INTERESTING) + "] @node")
+
+
+def interesting_nodes(root: Node) -> list:
+    """The nodes of INTERESTING kinds at or below root, in document order (parents before children),
+    found by tree-sitter's query engine rather than a walk in Python over every node."""
+    found = tree_sitter.QueryCursor(_interesting_query()).captures(root).get("node", [])
+    return sorted(found, key=lambda node: (node.start_byte, -node.end_byte))
+
+
 def walk(root: Node) -> Iterator[Node]:
     """Every node below root in document order, without recursion."""
     cursor = root.walk()
