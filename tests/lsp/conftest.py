@@ -23,8 +23,9 @@ def capabilities(client: str) -> types.ClientCapabilities:
     return client_capabilities(client)
 
 
-# VS Code as of today, Neovim with inlay hints (UTF-8 first), and a client without inlay hints.
-CLIENT_NAMES = ["vscode_1_100_synthesised", "neovim@v0.11.0", "neovim@v0.9.1"]
+# VS Code 1.100 (recorded from code-server's real `initialize`), Neovim with inlay hints (UTF-8
+# first), and a client without inlay hints.
+CLIENT_NAMES = ["vscode_1_100", "neovim@v0.11.0", "neovim@v0.9.1"]
 
 
 class Session:

@@ -136,7 +136,8 @@ async def test_an_unclosed_call_above_keeps_the_hint_below(session):
 async def test_notebook_cells_share_constants_in_order(session):
     notebook = "file:///analysis.ipynb"
     cells = ["import torch.nn as nn\nHIDDEN = 2\n", "rnn = nn.LSTM(3, HIDDEN)\n"]
-    cell_uris = [f"vscode-notebook-cell:/analysis.ipynb#cell{i}" for i in range(len(cells))]
+    # Real VS Code cell URIs carry a percent-encoded fragment, which pygls stores unquoted.
+    cell_uris = [f"vscode-notebook-cell:/analysis.ipynb#W{i}sZmlsZQ%3D%3D" for i in range(len(cells))]
     session.client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
         notebook_document=types.NotebookDocument(
             uri=notebook, notebook_type="jupyter-notebook", version=1,

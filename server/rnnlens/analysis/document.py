@@ -789,8 +789,9 @@ class Analyzer:
             for tensor in outputs.items if isinstance(outputs, Items) else (outputs,):
                 if isinstance(tensor, TensorRef):
                     producers |= tensor.producers
-                    not_counted += [NotCounted(gap.label, gap.offset, "the graph could not be followed before it")
-                                    for gap in tensor.gaps]
+                    not_counted += [gap for gap in (NotCounted(g.label, g.offset, "the graph could not be followed "
+                                                               "before it") for g in tensor.gaps)
+                                    if gap not in not_counted]
                 else:
                     not_counted.append(NotCounted(text(outputs_node), outputs_node.start_byte,
                                                   "the graph could not be followed"))

@@ -19,9 +19,10 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import tree_sitter
 
-from .syntax import LOOP_TYPES, SCOPE_TYPES, Node, dotted, interesting_nodes, language, text, walk
+from .syntax import COMPREHENSIONS, LOOP_TYPES, SCOPE_TYPES, Node, dotted, interesting_nodes, language, text, walk
 
 ASSIGN, IMPORT, PARAMETER, DEFINITION, OPAQUE = "assign", "import", "parameter", "definition", "opaque"
+NON_COMPREHENSION_SCOPES = SCOPE_TYPES - COMPREHENSIONS
 # Statements whose blocks still bind at module level (`if TYPE_CHECKING: import …`, `try: … except`).
 COMPOUND = frozenset({"if_statement", "try_statement", "with_statement", "for_statement", "while_statement",
                       "block", "else_clause", "elif_clause", "except_clause", "finally_clause",
@@ -37,6 +38,12 @@ class Binding:
     path: Optional[str] = None  # for imports: the dotted path the name stands for
     name_offset: int = -1  # where the bound name is written (hovers on it list the layers it sizes)
     annotation_node: Optional[Node] = None  # a parameter's annotation (`cfg: Config`)
+    # Where uses start to see it: after the statement, except a loop target, seen inside its own loop.
+    visible_from: int = -1
+
+    @property
+    def visible(self) -> int:
+        return self.visible_from if self.visible_from >= 0 else self.node.end_byte
 
     @property
     def offset(self) -> int:
@@ -84,8 +91,12 @@ class _Recorder:
             if name is not None:
                 self.add(node, Binding(text(name), DEFINITION, node, name_offset=name.start_byte))
         elif kind in ("for_statement", "for_in_clause"):
-            for name, offset in _target_names(node.child_by_field_name("left")):
-                self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
+            left = node.child_by_field_name("left")
+            # A comprehension's element comes before its `for`; a loop body after its target.
+            seen_from = node.parent.start_byte if kind == "for_in_clause" and node.parent is not None else \
+                (left.end_byte if left is not None else node.end_byte)
+            for name, offset in _target_names(left):
+                self.add(node, Binding(name, OPAQUE, node, name_offset=offset, visible_from=seen_from))
         elif kind == "named_expression":
             target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if target is not None and target.type == "identifier":
@@ -132,22 +143,35 @@ class _Recorder:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None:
             return
-        if left.type == "identifier":
-            kind = ASSIGN if node.type == "assignment" and right is not None else OPAQUE
-            # A chained `a = b = 3` nests the second assignment as the right-hand side.
-            while right is not None and right.type == "assignment":
-                right = right.child_by_field_name("right")
-            self.add(node, Binding(text(left), kind, node, right if kind == ASSIGN else None,
-                                   name_offset=left.start_byte))
-        elif left.type in ("pattern_list", "tuple_pattern") and right is not None \
-                and right.type in ("expression_list", "tuple") and node.type == "assignment" \
-                and len(left.named_children) == len(right.named_children) \
-                and all(target.type == "identifier" for target in left.named_children):
-            # `INPUT, HIDDEN = 10, 20`: each name takes its own item.
-            for target, value in zip(left.named_children, right.named_children):
-                self.add(node, Binding(text(target), ASSIGN, node, value, name_offset=target.start_byte))
-        elif left.type != "attribute":
-            for name, offset in _target_names(left):
+        targets = [left]
+        # A chained `a = b = 3` nests the second assignment as the right-hand side.
+        while right is not None and right.type == "assignment":
+            targets.append(right.child_by_field_name("left"))
+            right = right.child_by_field_name("right")
+        for target in targets:
+            if target is not None:
+                self._bind_target(node, target, right if node.type == "assignment" else None)
+
+    def _bind_target(self, node: Node, target: Node, value: Optional[Node]) -> None:
+        if target.type == "identifier":
+            kind = ASSIGN if value is not None else OPAQUE
+            self.add(node, Binding(text(target), kind, node, value, name_offset=target.start_byte))
+            return
+        if target.type == "attribute":
+            return
+        items = _unpacked(target)
+        values = _unpacked(value) if value is not None else None
+        if items is not None and values is not None and len(items) == len(values):
+            # `INPUT, HIDDEN = 10, 20`, `[A, B] = 3, 4`, `X, (A, B) = 1, (3, 4)`: pair them up.
+            for item, item_value in zip(items, values):
+                self._bind_target(node, item, item_value)
+        elif items is not None and value is not None and value.type == "call":
+            # `forward, backward = Bidirectional(..., merge_mode=None)(x)`: each name is the call's
+            # result (a graph's tensors keep their layers; anything else stays unknown).
+            for item in items:
+                self._bind_target(node, item, value)
+        else:
+            for name, offset in _target_names(target):
                 self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
 
 
@@ -223,7 +247,7 @@ class Scopes:
         for node in nodes:
             if node.type in SCOPE_TYPES and node.type != "module":
                 self._owners.append((node.start_byte, node.end_byte, node))
-            elif node.type in LOOP_TYPES:
+            if node.type in LOOP_TYPES:  # a comprehension is both a scope and a loop
                 self._loops.append((node.start_byte, node.end_byte, node))
         self._owner_starts = [start for start, _, _ in self._owners]
         recorder = _Recorder(self._inner_scope_for)
@@ -246,7 +270,7 @@ class Scopes:
 
     def loops_around(self, node: Node) -> List[Node]:
         """The loops and comprehensions of its own function or class that `node` runs in, innermost last."""
-        owner = self.owner_of(node)
+        owner = self.owner_of(node, NON_COMPREHENSION_SCOPES)
         floor = owner.start_byte if owner is not None else -1
         return [loop for start, end, loop in self._loops if floor <= start <= node.start_byte < end]
 
@@ -358,12 +382,21 @@ class Scopes:
         return latest_before(bindings, use.start_byte)
 
 
+def _unpacked(node: Node) -> Optional[List[Node]]:
+    """The items of a tuple or list, bare or bracketed, on either side of an assignment."""
+    while node.type == "parenthesized_expression" and len(node.named_children) == 1:
+        node = node.named_children[0]
+    if node.type in ("pattern_list", "tuple_pattern", "list_pattern", "expression_list", "tuple", "list"):
+        return [child for child in node.named_children if child.type != "comment"]
+    return None
+
+
 def latest_before(bindings, position: int) -> Optional[Binding]:
     """The last binding completed before `position`; failing that, the last one that does not
     contain it (a function body reads module constants when it runs, after the module is done)."""
     chosen = None
     for binding in bindings:
-        if binding.node.end_byte <= position:
+        if binding.visible <= position:
             chosen = binding
     if chosen is not None:
         return chosen

@@ -17,7 +17,10 @@ import tree_sitter_python
 Node = tree_sitter.Node
 Tree = tree_sitter.Tree
 
-SCOPE_TYPES = frozenset({"module", "class_definition", "function_definition", "lambda"})
+# Comprehensions are scopes of their own (their loop variables do not leak), as in Python 3.
+COMPREHENSIONS = frozenset({"list_comprehension", "set_comprehension", "dictionary_comprehension",
+                            "generator_expression"})
+SCOPE_TYPES = frozenset({"module", "class_definition", "function_definition", "lambda"}) | COMPREHENSIONS
 LOOP_TYPES = frozenset({"for_statement", "while_statement", "list_comprehension", "set_comprehension",
                         "dictionary_comprehension", "generator_expression"})
 

@@ -191,6 +191,9 @@ class Evaluator:
             return self._binary(node)
         if kind == "conditional_expression":
             return self._conditional(node)
+        if kind == "named_expression":  # `(h := 4)`: the value, bound as it is read
+            value = node.child_by_field_name("value")
+            return self.evaluate(value) if value is not None else Opaque(unknown_name(node), "not understood")
         if kind == "comparison_operator":
             return self._comparison(node)
         if kind in ("boolean_operator", "not_operator"):

@@ -51,21 +51,25 @@ def layer_record(finding: Finding, analysis: DocumentAnalysis, locator: Locator)
                    "params_polynomial": None if case.total.is_constant else str(case.total)}
                   for label, case in finding.cases],
         "iterations": [{"params": _number(count.total)} for count in finding.iterations],
-        "as_built": [dict(locator.point(instantiation.span.start_byte), params=_number(count.total))
+        "as_built": [dict(_start(locator, instantiation.span), params=_number(count.total))
                      for instantiation, count in analysis.as_built(finding)],
     })
     if finding.namespace:
         record["namespace"] = finding.namespace
     if finding.wrapped_by is not None:
-        wrapper = locator.span(analysis.finding(finding.wrapped_by).span)
-        record["wrapped_by"] = {key: wrapper[key] for key in ("line", "column", "cell") if key in wrapper}
+        record["wrapped_by"] = _start(locator, analysis.finding(finding.wrapped_by).span)
     return record
+
+
+def _start(locator: Locator, span) -> Dict[str, Any]:
+    """Where something starts, as the JSON gives it: `line`, `column` (and `cell` in a notebook)."""
+    located = locator.span(span)
+    return {key: located[key] for key in ("cell", "line", "column") if key in located}
 
 
 def model_record(model: ModelFinding, locator: Locator) -> Dict[str, Any]:
     record: Dict[str, Any] = {"name": model.name}
-    location = locator.span(model.span)
-    record.update({key: location[key] for key in ("cell", "line", "column") if key in location})
+    record.update(_start(locator, model.span))
     record.update({
         "kind": model.kind,
         "framework": model.framework,

@@ -9,7 +9,7 @@ from .. import settings as settings_module
 from . import diagnostics
 
 
-def apply(ls, options) -> None:
+def apply(ls, options, refresh_client: bool = True) -> None:
     new, problems = settings_module.parse(options, ls.settings)
     for problem in problems:
         ls.log(problem, "warning")
@@ -17,7 +17,8 @@ def apply(ls, options) -> None:
     if new != ls.settings:
         ls.settings = new
         ls.log(f"settings: {new}", "debug")
-        refresh(ls)
+        if refresh_client:
+            refresh(ls)
 
 
 def refresh(ls) -> None:
@@ -49,7 +50,8 @@ async def pull(ls) -> None:
 def register(server) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls, params: types.InitializeParams) -> None:
-        apply(ls, params.initialization_options)
+        # Nothing is shown yet, and the client may not take requests before it has our answer.
+        apply(ls, params.initialization_options, refresh_client=False)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls, params: types.InitializedParams) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Dict
+from urllib.parse import unquote
 
 from lsprotocol import types
 
@@ -61,8 +62,13 @@ def register(server) -> None:
         notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is None:
             return
-        texts = ls.workspace.text_documents
-        cells = [(cell.document, texts[cell.document].source if cell.document in texts else "")
+        texts = ls.workspace.text_documents  # keyed by unquoted URI, as pygls stores them
+
+        def cell_text(uri: str) -> str:
+            document = texts.get(unquote(uri)) or texts.get(uri)
+            return document.source if document is not None else ""
+
+        cells = [(cell.document, cell_text(cell.document))
                  for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
         ls.store.set_notebook(uri, version, cells)
         for cell_uri, _ in cells:
