@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..catalog import CATALOG, Callee, callee_at, star_layers
-from ..core import Count, LayerConfig, Polynomial, Unknown, bind, count
+from ..core import Count, LayerConfig, Polynomial, Problem, Unknown, bind, count
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
-from .syntax import Node, Span, call_arguments, dotted, text, walk
+from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
 from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
                      as_polynomial, defaults)
 
@@ -381,6 +381,11 @@ class Analyzer:
         if refusals:  # Python itself would raise TypeError before the framework sees anything
             site.result = Count(spec.framework, spec.name, None, None, (), "", None, None, refusals, ())
             return site.result
+        if call_arguments(site.call)[2]:  # `**kwargs` / `*args`: arguments that cannot be seen
+            unseen = Problem("info", f"cannot count {spec.name}: arguments passed with * or ** are not known")
+            site.result = Count(spec.framework, spec.name, None, None, (), "", None, None, (unseen,),
+                                (Unknown("**kwargs", "arguments passed with * or ** are not known"),))
+            return site.result
         site.counting = True
         try:
             needs_input = spec.input_argument is None and spec.kind != "shape"
@@ -391,21 +396,21 @@ class Analyzer:
         return site.result
 
     def _core_arguments(self, site: Site) -> Dict[str, Any]:
-        return {name: self._to_core(value, name) for name, value in self._argument_values(site).items()}
+        return {name: self._to_core(value, name, site.call) for name, value in self._argument_values(site).items()}
 
-    def _to_core(self, value: Value, name: str = "value") -> Any:
+    def _to_core(self, value: Value, name: str = "value", at: Optional[Node] = None) -> Any:
         if isinstance(value, Known):
             return value.value
         if isinstance(value, Symbolic):
             return value.polynomial
         if isinstance(value, Items):
-            return tuple(self._to_core(item, name) for item in value.items)
+            return tuple(self._to_core(item, name, at) for item in value.items)
         if isinstance(value, LayerRef) and value.call.id in self.sites:
             inner = self.sites[value.call.id]
             return LayerConfig(inner.callee.framework, inner.callee.spec.name, self._core_arguments(inner),
                                inner.callee.spec.namespace)
         if isinstance(value, Opaque):
-            return Unknown(_symbol_name(value.name, name), value.reason)
+            return Unknown(_symbol_name(value.name, name, self._taken(name, at)), value.reason)
         return Unknown(name, "a value this tool cannot use as an argument")
 
     # -- findings --------------------------------------------------------------------------------
@@ -558,7 +563,8 @@ class Analyzer:
     def _arguments_of(self, site: Site) -> Tuple[ArgumentValue, ...]:
         return tuple(
             ArgumentValue(name, text(node) if node is not None else "",
-                          _display(value, self._to_core(value, name) if node is not None else _to_size(value)),
+                          _display(value, self._to_core(value, name, site.call) if node is not None
+                                   else _to_size(value)),
                           _fully_known(value), value.origins, Span.of(node) if node is not None else None)
             for name, node, value in self._argument_values_with_input(site))
 
@@ -569,7 +575,8 @@ class Analyzer:
         arguments, unknowns = self._arguments_of(site), {}
         for name, _, value in self._argument_values_with_input(site):
             for unknown_name, reason in _reasons_of(value):
-                symbol = _symbol_name(unknown_name, "input_size" if name == "input size" else name)
+                fallback = "input_size" if name == "input size" else name
+                symbol = _symbol_name(unknown_name, fallback, self._taken(fallback, site.call))
                 unknowns.setdefault(symbol, UnknownSize(name, symbol, reason))
         for unknown in result.unknowns:
             unknowns.setdefault(unknown.name, UnknownSize("input size" if unknown.name == "input_size" else
@@ -605,7 +612,7 @@ class Analyzer:
         for value in domain:
             evaluator = Evaluator(self.scopes, self._evaluate_call, self.parameter_values,
                                   {clause.id: {text(variable): value}})
-            arguments = {name: self._to_core(evaluator.evaluate(node), name) for name, node in nodes.items()}
+            arguments = {name: self._to_core(evaluator.evaluate(node), name, site.call) for name, node in nodes.items()}
             counts.append(counted(spec, arguments, incoming))
         return tuple(counts) if all(c.total is not None and c.total.is_constant for c in counts) else ()
 
@@ -674,7 +681,10 @@ class Analyzer:
             not_counted += [NotCounted(f.layer, f.span.start_byte, "kept where the module does not register it")
                             for f in not_counted_members]
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
-                              if start <= node.start_byte < end)
+                              if start <= node.start_byte < end and self._is_local_class(node, name))
+            not_counted += [NotCounted(f"{name}(…)", node.start_byte, "built by a function of this file")
+                            for node, name in self.local_calls
+                            if start <= node.start_byte < end and self._is_local_function(node, name)]
             base = self._local_base_of(scope.node)
             if base is not None:  # the layers a local base class builds are this model's too
                 submodels += ((text(base.child_by_field_name("name")), scope.node.start_byte),)
@@ -682,6 +692,29 @@ class Analyzer:
             if model is not None:
                 models.append(replace(model, extent=Span.of(scope.node)))
         return models
+
+    def _taken(self, name: str, at: Optional[Node]) -> bool:
+        """Whether the code around `at` uses `name` itself (then a placeholder must not look like it)."""
+        return at is not None and self.scopes.lookup(name, at) is not None
+
+    def _local_definition(self, call: Node, name: str) -> Optional[Node]:
+        function = call.child_by_field_name("function")
+        binding = self.scopes.lookup(name, function) if "." not in name and function is not None else None
+        return binding.node if binding is not None and binding.kind == DEFINITION else None
+
+    def _is_local_class(self, call: Node, name: str) -> bool:
+        definition = self._local_definition(call, name)
+        return definition is None or definition.type == "class_definition"
+
+    def _is_local_function(self, call: Node, name: str) -> bool:
+        """Whether the call runs a function of this file that builds framework layers (fairseq's
+        `def LSTM(...): m = nn.LSTM(...); ...; return m`), whose layers a model total would miss."""
+        definition = self._local_definition(call, name)
+        if definition is None or definition.type != "function_definition":
+            return False
+        calls = (node.child_by_field_name("function") for node in interesting_nodes(definition) if node.type == "call")
+        return any(function is not None and function.type in ("identifier", "attribute")
+                   and (callee := self.callee(function)) is not None and callee.kind == "layer" for function in calls)
 
     def _site_at(self, offset: int) -> Node:
         return next(site.call for site in self.sites.values() if site.call.start_byte == offset)
@@ -849,10 +882,13 @@ def _to_size(value: Optional[Value]) -> Optional[Polynomial]:
     return None
 
 
-def _symbol_name(name: str, fallback: str) -> str:
+def _symbol_name(name: str, fallback: str, taken: bool = False) -> str:
     """Unknown sizes appear in formulas by name: the user's own name where there is one
-    (`hidden_dim`, `cfg.hidden`), else the parameter's (never `10**10**10` or a call's text)."""
-    return name if _IDENTIFIER.fullmatch(name) else fallback
+    (`hidden_dim`, `cfg.hidden`), else the parameter's (never `10**10**10` or a call's text) — in
+    angle brackets when the user's code uses that name for something else (`<input_size>`)."""
+    if _IDENTIFIER.fullmatch(name):
+        return name
+    return f"<{fallback}>" if taken else fallback
 
 
 def _with_origins(value: Value, origins: Tuple[Origin, ...]) -> Value:

@@ -274,6 +274,16 @@ class Scopes:
         floor = owner.start_byte if owner is not None else -1
         return [loop for start, end, loop in self._loops if floor <= start <= node.start_byte < end]
 
+    def rebound_in_loop(self, name: str, use: Node) -> bool:
+        """Whether `name` is assigned again inside a loop that `use` runs in (`size = 2 * size` at
+        the end of the body): then no single value holds for every iteration."""
+        loops = self.loops_around(use)
+        if not loops:
+            return False
+        bindings = self.scope_of(use).bindings.get(name, ())
+        return any(binding.kind != OPAQUE and loop.start_byte <= binding.node.start_byte < loop.end_byte
+                   for loop in loops for binding in bindings)
+
     def in_loop(self, node: Node) -> bool:
         return bool(self.loops_around(node))
 

@@ -87,7 +87,16 @@ class TensorRef:
     gaps: Tuple[Origin, ...] = ()
 
 
-Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef]
+@dataclass(frozen=True)
+class Instance:
+    """An object of a (config) class of this file, built by a call whose arguments may be read."""
+
+    call: Node
+    config: Node  # the class definition
+    origins: Origins = ()
+
+
+Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef, Instance]
 
 
 def with_origin(value: Value, origin: Origin) -> Value:
@@ -211,6 +220,8 @@ class Evaluator:
         if binding is None:
             return Opaque(name, "not defined in this file")
         origin = Origin(name, binding.offset)
+        if binding.kind == ASSIGN and self.scopes.rebound_in_loop(name, node):
+            return Opaque(name, "changes from one iteration of its loop to the next", (origin,))
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
         if binding.kind == OPAQUE and binding.name in self.loop_values.get(binding.node.id, {}):
@@ -254,9 +265,15 @@ class Evaluator:
             if function is not None and function.type == "attribute" \
                     and text(function.child_by_field_name("attribute")) in ("parse_args", "parse_known_args"):
                 return self._option(attribute, name)
-            config = self._local_class(function)
-            if config is not None:
-                return self._config_field(binding.value, config, attribute, name)
+        if binding.kind == PARAMETER and self.parameter_values is not None:
+            given = self.parameter_values(binding, self)
+            if given is not None:  # the object a call site (or the default) passes
+                return self._config_field(given.call, given.config, attribute, name) \
+                    if isinstance(given, Instance) else None
+        if binding.kind == ASSIGN:
+            value = self.evaluate(holder)
+            if isinstance(value, Instance):
+                return self._config_field(value.call, value.config, attribute, name)
         if binding.kind == PARAMETER and binding.annotation_node is not None:
             config = self._local_class(binding.annotation_node)
             if config is not None:
@@ -280,7 +297,7 @@ class Evaluator:
         if default is None:
             return Opaque(name, "a command-line option without a default")
         value = with_origin(self.evaluate(default), Origin(f"default of --{attribute} (argparse)", default.start_byte))
-        if self.reads_defaults:
+        if self.parameter_values is defaults:  # only where counts are labelled "with defaults"
             return value
         return Symbolic(Polynomial.symbol(name), ((name, f"a command-line option (argparse default {_shown(value)}; "
                                                          f"a flag may override it)"),))
@@ -391,6 +408,9 @@ class Evaluator:
 
     def _builtin_call(self, node: Node) -> Value:
         function = node.child_by_field_name("function")
+        config = self._local_class(function) if function is not None and function.type == "identifier" else None
+        if config is not None:
+            return Instance(node, config)
         name = dotted(function) if function is not None else None
         arguments = node.child_by_field_name("arguments")
         values = [self.evaluate(a) for a in (arguments.named_children if arguments is not None else ())

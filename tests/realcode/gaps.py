@@ -1,0 +1,144 @@
+"""What the real-code proof finds the analysis does not (yet) do right, with the diagnoses.
+
+Each entry is a discrepancy of checks.py — keyed by (corpus file, kind, a text that is on its line, or
+is exactly that line) — that test_frameworks.py tolerates, and proves still present with a strict
+xfail of its own (so a fix makes it XPASS, and the entry must go). "BUG" marks a wrong number or a
+misleading formula; "GAP" something issue 9 asks that is not there.
+"""
+
+BRANCHES = (
+    "BUG (a wrong exact number): a site that selects a class through an `if` on a constructor argument "
+    "counts every arm: `Analyzer._instantiate` (document.py) analyses the whole class body with the call's "
+    "values and never prunes a branch whose test those values decide. Minimal reproducer: `class M(nn.Module): "
+    "def __init__(self, kind, h): ... if kind == 'LSTM': self.rnn = nn.LSTM(h, h) else: self.rnn = nn.GRU(h, h)`"
+    " and `m = M('LSTM', 8)` → 1,008 (576 + 432) instead of 576.")
+WORD_LM = BRANCHES + (
+    " Here `RNNModel('LSTM'|'GRU', …)` adds the else arm's `nn.RNN` (as built: 1,692,600 / 160,800) to the "
+    "class `getattr(nn, rnn_type)` picks.")
+TIED = WORD_LM + (
+    " Also `self.decoder.weight = self.encoder.weight` (tie_weights=True) shares one tensor, which torch counts "
+    "once (28,434,378); the analysis counts the decoder's weight again (+33278·650): a module attribute "
+    "re-assigned from another module's parameter is not understood. Reproducer: Embedding(10, 4) + "
+    "Linear(4, 10) with `self.decoder.weight = self.encoder.weight` → 'exact 90', torch 50.")
+CHAR_RNN = BRANCHES + (
+    " Here `if self.model == 'gru': nn.GRU(…) elif self.model == 'lstm': nn.LSTM(…)` with `self.model = "
+    "model.lower()`: the GRU is added to the LSTM (and `.lower()` of a known string is not evaluated either, "
+    "so even a pruning analysis needs it).")
+GETATTR = (
+    "GAP (dynamic class choice): `getattr(nn, rnn_type)(…)` under `if rnn_type in ['LSTM', 'GRU']` has no "
+    "finding at all (the sites' totals do include the class their string picks): `Analyzer._chosen_class` "
+    "(document.py) resolves only a Known string. Needed: the set of classes the enclosing `in [...]`/`==` "
+    "tests allow (or the file's sites pass), with a count for each, as `cases`.")
+STORE_TRUE = (
+    "GAP: `add_argument('--bidirectional', action='store_true')` has the implicit default False, but "
+    "`Evaluator._option` (values.py) reads only an explicit `default=`: `args.bidirectional` is 'a command-line "
+    "option without a default', so the LSTM (2,106,880 with the argparse defaults) gets no params_with_defaults.")
+LOOP_CARRIED = (
+    "BUG (a wrong exact number): a size reassigned at the end of the loop body (`in_dim = …; for _ in …: "
+    "layers.append(nn.X(in_dim, …)); in_dim = …`) is read as its value before the loop in every iteration: "
+    "`latest_before` (scopes.py) picks the last binding completed before the use and never the loop-carried "
+    "one. Reproducer: `size = 4; for _ in range(3): cells.append(nn.GRUCell(size, 8)); size = 8` → params=336, "
+    "iterations [336, 336, 336], model 'exact 1,008'; torch builds 336 + 432 + 432 = 1,200.")
+COLLIDING_NAME = (
+    "BUG (a misleading formula): the unknown `input_size if i == 0 else hidden_size` is named after the catalog "
+    "argument (`_symbol_name` in document.py falls back to the argument's name for an expression that is not an "
+    "identifier) — which is also the name of the constructor's own parameter, so the formula reads as every "
+    "iteration's count and is wrong from the second layer on. The fallback name must not collide with a name "
+    "in scope.")
+HELPERS = (
+    "BUG (a wrong exact number): the layers are built by the file's own helper functions (fairseq's `def "
+    "LSTM(input_size, hidden_size, **kwargs): m = nn.LSTM(…); …; return m`, `Embedding(…)`, `Linear(…)`), and "
+    "a call of a local function that does not return one of the file's model classes is dropped without a "
+    "trace: `Analyzer._through_factory` finds no returned Instantiation, and the class model's `submodels` "
+    "(units.py `_with_submodels`) skip names that are not model classes instead of listing them as not "
+    "counted — so the class and its sites state 'exact 0'. Needed: analyse such a helper with the call's "
+    "arguments (as `_through_factory` does for models) and count the layer it returns; failing that, a "
+    "lower bound naming the call.")
+KWARGS = (
+    "BUG (a wrong formula): `nn.LSTM(input_size, hidden_size, **kwargs)` gets the formula of a one-layer "
+    "unidirectional LSTM although `**kwargs` carries num_layers=2, bidirectional=True here: the dictionary splat "
+    "is dropped by `call_arguments`/`bind`, so the arguments it may set take the framework's defaults. With an "
+    "unpacked `**kwargs`, the arguments not given explicitly are unknown.")
+CONFIG = (
+    "BUG (a wrong exact number): a site passing a config built in the file (`config = ModelConfig(hidden_size="
+    "512, num_layers=1)`; `LanguageModel(config)`, or `LanguageModel(ModelConfig(…))`) is counted with the "
+    "config class's field defaults (12,471,600 for every site): `Evaluator._field` (values.py) returns "
+    "`_field_default` for a parameter annotated with a local config class whenever `reads_defaults`, before "
+    "asking `parameter_values` for the call's argument, and the argument `ModelConfig(…)` evaluates to an "
+    "Opaque, its fields lost. Reproducer: `M(C(h=16))` with `self.rnn = nn.GRU(4, c.h)` and `h: int = 8` → "
+    "'exact 336', torch 1,056.")
+OBJECTS = (
+    "GAP: a model assembled from sub-models passed in as objects (`Seq2Seq(enc, dec, device)`, the "
+    "bentrevett/pytorch-seq2seq pattern) gets no site: Seq2Seq has no layer of its own, so no class model, and "
+    "`enc` evaluates to an Opaque rather than 'the Encoder built at line 65'. Needed: a value for 'instance of "
+    "a local model built at <call>', and `self.x = <parameter holding one>` counted in the class.")
+KERAS_FACTORY = (
+    "GAP (factory functions): a function that assembles a functional Keras model and returns it (`def "
+    "build_model(embed_dim=128, lstm_units=64): inputs = keras.Input(…); …; return keras.Model(inputs, "
+    "outputs)`, the keras.io pattern) gets no site at `model = build_model()`: `Analyzer._through_factory` "
+    "(document.py) only reports a model-class Instantiation that the factory returns; the functional model the "
+    "function itself builds (found, with params_with_defaults for its layers) is not analysed with the call's "
+    "arguments.")
+PARAM_ATTR = (
+    "GAP (PaddleNLP's usual code): `nn.Embedding(…, weight_attr=paddle.ParamAttr(initializer=…))` is 'not "
+    "countable' because the argument is a call the evaluator does not evaluate and paddle's table needs to know "
+    "whether `weight_attr` is False; a `ParamAttr(…)` is never False. And `nn.RNN(Seq2SeqDecoderCell(…))` "
+    "with the file's own `nn.RNNCellBase` subclass is 'not in the catalog': `_model_framework` does not take "
+    "`paddle.nn.RNNCellBase` as a model base, so the cell's LSTMCells and attention Linears are neither a "
+    "model nor followed from the site.")
+LINEN_SITE = (
+    "GAP: linen modules are dataclasses — their sizes are fields (`hidden_size: int = 128`) set by the "
+    "constructor call `LSTMLanguageModel(vocab_size=1000, hidden_size=64)`, but `Analyzer._instantiate` "
+    "(document.py) binds a call's arguments only to an explicit `__init__` (`_constructor`), so `self.<field>` "
+    "stays symbolic and no site is reported. Needed: bind the call's arguments to the dataclass fields (in "
+    "field order; `parent`/`name` keyword-only).")
+LINEN_DEFAULTS = (
+    "GAP: linen field defaults (`embed_dim: int = 64`, `hidden_size: int = 128`) give no params_with_defaults "
+    "(98,816 for the LSTM cell): `_with_defaults` reads parameter defaults only, and `Evaluator._attribute` "
+    "reads `self.hidden_size` as 'an attribute this tool cannot follow' instead of a field with a default.")
+EQX_ARRAY = (
+    "BUG (a wrong exact number): an `eqx.Module` field holding a raw array (`self.bias = jnp.zeros(out_size)` in "
+    "the Equinox 'Train RNN' example) is a parameter — `eqx.filter(model, eqx.is_array)` counts it: 945 — but "
+    "the site states 'exact 944': array-valued attributes are neither counted nor listed as not counted. "
+    "Reproducer: an eqx.Module with `self.cell = eqx.nn.GRUCell(2, 4, key=key)` and `self.bias = jnp.zeros(3)` "
+    "→ 'exact 88', equinox 91.")
+
+LOWER_BOUND_NOW = (
+    "GAP (honest now, not exact): the layers built here escape the analysis — a size carried from one loop "
+    "iteration to the next (`in_dim = hidden * 2` at the end of the body), or layers made by a helper "
+    "function of the file (fairseq's `def LSTM(...): m = nn.LSTM(...); return m`) — so the total is a lower "
+    "bound listing them as not counted, where the framework builds more. Needed: iterating the loop body "
+    "with its carried values; analysing the helper with the call's arguments as `_through_factory` does for "
+    "model classes.")
+
+GAPS = {
+    ("torch/bentrevett_seq2seq.py", "site-missing", "model = Seq2Seq(enc, dec, device)"): OBJECTS,
+    ("torch/stacked_cells.py", "site-inexact", "residual = ResidualGRU()"): LOWER_BOUND_NOW,
+    ("torch/stacked_cells.py", "site-inexact", "listener = PyramidalListener()"): LOWER_BOUND_NOW,
+    ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
+    ("torch/fairseq_style.py", "site-inexact", "encoder = LSTMEncoder("): LOWER_BOUND_NOW,
+    ("torch/fairseq_style.py", "site-inexact", "decoder = LSTMDecoder("): LOWER_BOUND_NOW,
+    ("torch/word_language_model.py", "site", "medium = RNNModel("): WORD_LM,
+    ("torch/word_language_model.py", "site", "gru = RNNModel("): WORD_LM,
+    ("torch/word_language_model.py", "site", "tied = RNNModel("): TIED,
+    ("torch/word_language_model.py", "as-built", "self.rnn = nn.RNN(ninp"): WORD_LM,
+    ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
+    ("torch/char_rnn.py", "site", "fixed = CharRNN("): CHAR_RNN,
+    ("torch/char_rnn.py", "as-built", "self.rnn = nn.GRU(hidden_size"): CHAR_RNN,
+    ("torch/train_lstm.py", "defaults-missing", "self.rnn = nn.LSTM(args.input_dim"): STORE_TRUE,
+    ("torch/fairseq_style.py", "as-built-missing", "m = nn.Embedding(num_embeddings"): HELPERS,
+    ("torch/fairseq_style.py", "as-built-missing", "m = nn.LSTM(input_size, hidden_size, **kwargs)"): HELPERS,
+    ("torch/fairseq_style.py", "as-built-missing", "m = nn.Linear(in_features, out_features"): HELPERS,
+    ("keras/imdb_bilstm.py", "site-missing", "model = build_model()"): KERAS_FACTORY,
+    ("keras/imdb_bilstm.py", "site-missing", "wide = build_model("): KERAS_FACTORY,
+    ("paddle/seq2seq_attn.py", "site-inexact", "model = Seq2SeqAttnModel("): PARAM_ATTR,
+    ("paddle/seq2seq_attn.py", "site-inexact", "encoder = Seq2SeqEncoder(8000"): PARAM_ATTR,
+    ("paddle/seq2seq_attn.py", "as-built-missing", "self.embedder = nn.Embedding("): PARAM_ATTR,
+    ("paddle/seq2seq_attn.py", "as-built-missing", "self.input_proj = nn.Linear("): PARAM_ATTR,
+    ("paddle/seq2seq_attn.py", "as-built-missing", "self.output_proj = nn.Linear("): PARAM_ATTR,
+    ("flax/linen_lm.py", "site-missing", "model = LSTMLanguageModel("): LINEN_SITE,
+    ("flax/linen_lm.py", "defaults-missing", "x = nn.RNN(nn.OptimizedLSTMCell(self.hidden_size))(x)"):
+        LINEN_DEFAULTS,
+    ("equinox/train_rnn.py", "site", "model = RNN(in_size=2"): EQX_ARRAY,
+    ("equinox/train_rnn.py", "site", "factory = make_model("): EQX_ARRAY,
+}
