@@ -32,6 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 # The benchmarks of bench/ (they compare against baselines measured in the same run).
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The VS Code extension: client/dist/rnnlens-VERSION-TARGET.vsix (TARGETS="all" for every platform;

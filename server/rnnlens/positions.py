@@ -17,7 +17,7 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 def _units(prefix: bytes, encoding: str) -> int:
     """How many units of `encoding` the UTF-8 bytes `prefix` take."""
-    if encoding == UTF8:
+    if encoding == UTF8 or prefix.isascii():
         return len(prefix)
     decoded = prefix.decode("utf-8", errors="surrogateescape")
     if encoding == UTF32:

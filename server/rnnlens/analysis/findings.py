@@ -180,8 +180,12 @@ class Part:
 class DocumentAnalysis:
     """The findings and models of one document version, placed from its parts on demand."""
 
-    def __init__(self, parts: Sequence[Part] = ()):
+    def __init__(self, parts: Sequence[Part] = (), complete: bool = True):
         self._parts = sorted(parts, key=lambda p: p.current_start)
+        # False when a time budget cut the analysis short: some units are missing from this answer.
+        self.complete = complete
+        # What presenters derive from this version and may reuse (e.g. a server's converted hints).
+        self.memo: Dict[Any, Any] = {}
         self._findings: Dict[int, List[Finding]] = {}
         self._all: Optional[Tuple[Finding, ...]] = None
         self._models: Optional[Tuple[ModelFinding, ...]] = None

@@ -95,6 +95,9 @@ class UnitCache:
     def replace_with(self, entries: Dict[tuple, _Cached], signature: tuple) -> None:
         self._entries, self._signature = entries, signature
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tree: Optional[Tree] = None,
             cache: Optional[UnitCache] = None, time_budget: Optional[float] = None) -> DocumentAnalysis:
@@ -109,22 +112,24 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
     table = ModuleTable(tree.root_node)
     placed: List[Tuple[_Cached, int]] = []
     fresh: Dict[tuple, _Cached] = {}
+    complete = True
     same_module = cache is not None and cache.same_module(table)
     for unit in split(tree.root_node):
         key = (frameworks_key,) + unit.key
         reused = cache.take(key, unit, table, same_module) if cache is not None else None
         if reused is None:
             if deadline is not None and time.monotonic() > deadline:
+                complete = False
                 continue
             reused = (_Cached(Analyzer(table, list(unit.nodes), frameworks).run(), unit.start, unit.end), 0)
         fresh[key] = reused[0]
         placed.append(reused)
     if cache is not None:
         cache.replace_with(fresh, table.signature)
-    return assemble(placed)
+    return assemble(placed, complete)
 
 
-def assemble(placed: Sequence[Tuple[_Cached, int]]) -> DocumentAnalysis:
+def assemble(placed: Sequence[Tuple[_Cached, int]], complete: bool = True) -> DocumentAnalysis:
     """One document's analysis from its units' results (each with the shift to its current place)."""
     parts, base = [], 0
     resolved = _with_submodels([model for cached, _ in placed for model in cached.result.models])
@@ -133,7 +138,7 @@ def assemble(placed: Sequence[Tuple[_Cached, int]]) -> DocumentAnalysis:
         parts.append(Part(cached.result.findings, models, cached.start, cached.end, delta, base,
                           cached.result.instantiations))
         base += len(cached.result.findings)
-    return DocumentAnalysis(parts)
+    return DocumentAnalysis(parts, complete)
 
 
 def _with_submodels(models: List[ModelFinding]) -> Dict[int, ModelFinding]:

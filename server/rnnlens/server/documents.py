@@ -68,7 +68,8 @@ class Document:
             previous, previous_source, _ = self._last
             result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)
         self._last, self._edits = (result, self.source, key), []
-        self._analyses = {key: result}
+        # A cut-short answer is not kept: the next request goes on from the units analysed so far.
+        self._analyses = {key: result} if result.complete else {}
         return result
 
     def evict_tree(self) -> None:

@@ -30,6 +30,18 @@ def register(server) -> None:
         start, end = view.offset(params.range.start), view.offset(params.range.end)
         analysis = view.analysis
         lazy = _resolves_tooltips(ls)
+        # Hints are the same for every request on this version and these settings: build them once,
+        # then answer each range by filtering (a whole 10,000-line document has thousands).
+        # A range request (the viewport) builds only its own hints.
+        key = ("hints", view.base, view.encoding, ls.settings, lazy, params.text_document.uri)
+        built = analysis.memo.get(key)
+        if built is None and start <= view.base and end >= view.end:
+            built = analysis.memo[key] = _build(ls, view, analysis, lazy, params.text_document.uri, view.base, view.end)
+        if built is None:
+            built = _build(ls, view, analysis, lazy, params.text_document.uri, start, end)
+        return [hint for offset, hint in built if start <= offset <= end]
+
+    def _build(ls, view, analysis, lazy: bool, uri: str, start: int, end: int):
         hints = []
         for finding in analysis.findings_between(start, end):
             position = finding.span.end_byte
@@ -39,24 +51,24 @@ def register(server) -> None:
             hint = types.InlayHint(position=view.position(position),
                                    label=hint_label(finding, ls.settings.inlay_hints_style), padding_left=True)
             if lazy:
-                hint.data = {"uri": params.text_document.uri, "version": view.document.version,
-                             "index": finding.index}
+                hint.data = {"uri": uri, "version": view.document.version, "index": finding.index}
             else:
                 hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype,
                                                        analysis.as_built(finding)))
-            hints.append(hint)
+            hints.append((position, hint))
         for instantiation in analysis.instantiations:
             position = instantiation.span.end_byte
             if start <= position <= end and view.contains(instantiation.span.start_byte, position):
-                hints.append(types.InlayHint(position=view.position(position), label=instantiation_label(instantiation),
-                                             padding_left=True))
+                hints.append((position, types.InlayHint(position=view.position(position),
+                                                        label=instantiation_label(instantiation), padding_left=True)))
         if ls.settings.inlay_hints_model_totals:
             for model in analysis.models:
                 position = model.span.end_byte
                 if start <= position <= end and view.contains(model.span.start_byte, position):
                     label = model_label(model).split(": ", 1)[1]
-                    hints.append(types.InlayHint(position=view.position(position), label=label, padding_left=True))
-        return hints
+                    hints.append((position, types.InlayHint(position=view.position(position), label=label,
+                                                            padding_left=True)))
+        return sorted(hints, key=lambda pair: pair[0])
 
     @server.feature(types.INLAY_HINT_RESOLVE)
     def resolve(ls, hint: types.InlayHint) -> types.InlayHint:

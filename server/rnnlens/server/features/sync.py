@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 
-from . import diagnostics
+from . import configuration, diagnostics
 
 # Long enough to coalesce a burst of keystrokes, shorter than the editors' own request debounce.
 SETTLE_SECONDS = 0.005
@@ -23,12 +23,22 @@ def settle(ls, uri: str) -> None:
     if pending is not None:
         pending.cancel()
 
-    def analyse() -> None:
+    def analyse(continued: bool = False) -> None:
         _pending.pop(uri, None)
         view = ls.view(uri)
-        if view is not None:
-            view.analysis  # noqa: B018 — computing it is the point: it is cached per version
-            diagnostics.publish(ls, uri)
+        if view is None:
+            return
+        if not view.analysis.complete:
+            # The time budget cut it short: go on in the next turn of the loop (requests in between
+            # get what is there), and tell the client when it is whole.
+            try:
+                _pending[uri] = asyncio.get_running_loop().call_later(0, analyse, True)
+            except RuntimeError:
+                pass
+            return
+        if continued:
+            configuration.refresh(ls)
+        diagnostics.publish(ls, uri)
 
     try:
         _pending[uri] = asyncio.get_running_loop().call_later(SETTLE_SECONDS, analyse)
