@@ -15,11 +15,20 @@ UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
+def _decode(data: bytes) -> str:
+    """The text of stored bytes: a lone surrogate an editor sent was stored with `surrogatepass` (three
+    bytes, one character); anything else undecodable counts one unit per byte."""
+    try:
+        return data.decode("utf-8", errors="surrogatepass")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="surrogateescape")
+
+
 def _units(prefix: bytes, encoding: str) -> int:
     """How many units of `encoding` the UTF-8 bytes `prefix` take."""
     if encoding == UTF8 or prefix.isascii():
         return len(prefix)
-    decoded = prefix.decode("utf-8", errors="surrogateescape")
+    decoded = _decode(prefix)
     if encoding == UTF32:
         return len(decoded)
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in decoded)
@@ -70,10 +79,11 @@ class LineIndex:
                 within -= 1
             return self.starts[line] + within
         units, within = 0, 0
-        for character in content.decode("utf-8", errors="surrogateescape"):
+        for character in _decode(content):
             width = 1 if encoding == UTF32 or ord(character) <= 0xFFFF else 2
             if units + width > column:
                 break
             units += width
-            within += len(character.encode("utf-8", errors="surrogateescape"))
+            within += len(character.encode("utf-8", errors="surrogatepass")) if not 0xDC80 <= ord(character) <= 0xDCFF \
+                else 1
         return self.starts[line] + within
