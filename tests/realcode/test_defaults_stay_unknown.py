@@ -488,12 +488,6 @@ def test_getattr_over_a_fixed_set_of_names_gives_each_class(tmp_path):
     assert len(entry["cases"]) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (a wrong exact number): a site that chooses the class through an `if` on a constructor argument "
-    "(`M('LSTM', 8)` with `if kind == 'LSTM': nn.LSTM(h, h) else: nn.GRU(h, h)`) counts both arms: 1,008 "
-    "= 576 + 432 instead of the LSTM's 576. `Analyzer._instantiate` (document.py) analyses the whole class "
-    "body with the call's values but never prunes a branch whose test is then known; the same double count "
-    "hits pytorch/examples' RNNModel and char-rnn's CharRNN in the corpus."))
 def test_a_site_counts_only_the_branch_its_values_select(tmp_path):
     record = analyse(tmp_path, """
         import torch.nn as nn

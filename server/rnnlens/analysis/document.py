@@ -670,6 +670,7 @@ class Analyzer:
                 continue
             start, end = scope.node.start_byte, scope.node.end_byte
             members = [f for f in findings if start <= f.span.start_byte < end and f.wrapped_by is None]
+            members, conditional = self._by_branch(members)
             if framework in REGISTERING_FRAMEWORKS:
                 kept = [f for f in members if self._registered(self._site_at(f.span.start_byte))]
                 not_counted_members = [f for f in members if f not in kept]
@@ -680,6 +681,8 @@ class Analyzer:
                            for node, callee in self.other_layers if start <= node.start_byte < end]
             not_counted += [NotCounted(f.layer, f.span.start_byte, "kept where the module does not register it")
                             for f in not_counted_members]
+            not_counted += [NotCounted(f.layer, f.span.start_byte, "built only if a condition that is not known "
+                                                                     "holds") for f in conditional]
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end and self._is_local_class(node, name))
             not_counted += [NotCounted(f"{name}(…)", node.start_byte, "built by a function of this file")
@@ -715,6 +718,45 @@ class Analyzer:
         calls = (node.child_by_field_name("function") for node in interesting_nodes(definition) if node.type == "call")
         return any(function is not None and function.type in ("identifier", "attribute")
                    and (callee := self.callee(function)) is not None and callee.kind == "layer" for function in calls)
+
+    def _by_branch(self, members: List[Finding]) -> Tuple[List[Finding], List[Finding]]:
+        """Split a model's layers by the `if`s they are built under: those on a branch the known values
+        take stay, those on a branch they do not take were never built, and those under a condition
+        that is not known may or may not be (`if rnn_type == "LSTM": ... else: ...`)."""
+        kept, conditional = [], []
+        for finding in members:
+            state = self._branch_state(finding.span.start_byte)
+            if state is True:
+                kept.append(finding)
+            elif state is None:
+                conditional.append(finding)
+        return kept, conditional
+
+    def _branch_state(self, offset: int) -> Optional[bool]:
+        """True if every `if` around `offset` leads to it with the known values, False if one leads
+        away, None if some condition is not known."""
+        for branch in self.scopes.branches:
+            if not branch.start_byte <= offset < branch.end_byte:
+                continue
+            clauses = [(branch.child_by_field_name("condition"), branch.child_by_field_name("consequence"))]
+            for alternative in branch.children_by_field_name("alternative"):
+                body = alternative.child_by_field_name("consequence") or alternative.child_by_field_name("body")
+                clauses.append((alternative.child_by_field_name("condition"), body))
+            for condition, body in clauses:
+                test = Known(True) if condition is None else self.evaluator.evaluate(condition)
+                inside = body is not None and body.start_byte <= offset < body.end_byte
+                if not isinstance(test, Known):
+                    if inside or any(b is not None and b.start_byte <= offset < b.end_byte for _, b in clauses):
+                        return None
+                    break
+                if bool(test.value):
+                    if not inside:
+                        return False if any(b is not None and b.start_byte <= offset < b.end_byte
+                                            for _, b in clauses) else True
+                    break
+                if inside:
+                    return False
+        return True
 
     def _site_at(self, offset: int) -> Node:
         return next(site.call for site in self.sites.values() if site.call.start_byte == offset)

@@ -250,6 +250,7 @@ class Scopes:
             if node.type in LOOP_TYPES:  # a comprehension is both a scope and a loop
                 self._loops.append((node.start_byte, node.end_byte, node))
         self._owner_starts = [start for start, _, _ in self._owners]
+        self.branches = [node for node in nodes if node.type == "if_statement"]
         recorder = _Recorder(self._inner_scope_for)
         for node in nodes:
             if node.type == "function_definition":

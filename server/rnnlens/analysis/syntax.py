@@ -62,7 +62,7 @@ def text(node: Optional[Node]) -> str:
 INTERESTING = ("assignment", "augmented_assignment", "import_statement", "import_from_statement",
                "function_definition", "class_definition", "lambda", "for_statement", "for_in_clause",
                "named_expression", "while_statement", "list_comprehension", "set_comprehension",
-               "dictionary_comprehension", "generator_expression", "call")
+               "dictionary_comprehension", "generator_expression", "call", "if_statement")
 
 
 @lru_cache(maxsize=1)
