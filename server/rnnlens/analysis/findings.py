@@ -5,6 +5,7 @@ Positions are byte spans; converting them to editor or CLI columns happens at th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -182,6 +183,10 @@ class DocumentAnalysis:
 
     def __init__(self, parts: Sequence[Part] = (), complete: bool = True):
         self._parts = sorted(parts, key=lambda p: p.current_start)
+        self._starts = [p.current_start for p in self._parts]
+        # Parts that reach over later ones (the module's own statements, around the definitions).
+        self._spanning = [i for i, p in enumerate(self._parts)
+                          if i + 1 < len(self._parts) and p.current_end > self._parts[i + 1].current_start]
         # False when a time budget cut the analysis short: some units are missing from this answer.
         self.complete = complete
         # What presenters derive from this version and may reuse (e.g. a server's converted hints).
@@ -254,7 +259,14 @@ class DocumentAnalysis:
     def findings_between(self, start_byte: int, end_byte: int) -> List[Finding]:
         """The findings whose call overlaps start..end, placing only the parts that can hold one."""
         found = []
-        for position, part in enumerate(self._parts):
+        last = bisect_right(self._starts, end_byte)  # parts starting after the range cannot overlap it
+        candidates = list(self._spanning)
+        position = last - 1
+        while position >= 0 and self._parts[position].current_end >= start_byte:
+            candidates.append(position)  # the others do not overlap each other: walk back until one ends
+            position -= 1
+        for position in sorted(set(candidates)):
+            part = self._parts[position]
             if part.findings and part.current_start <= end_byte and part.current_end >= start_byte:
                 found += [f for f in self._part_findings(position)
                           if f.span.end_byte >= start_byte and f.span.start_byte <= end_byte]

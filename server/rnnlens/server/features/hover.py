@@ -27,8 +27,12 @@ def register(server) -> None:
         analysis = view.analysis
         finding = analysis.finding_at(offset)
         if finding is not None and view.contains(finding.span.start_byte, finding.span.end_byte):
-            return _markdown(layer_markdown(finding, view.where, ls.settings.memory_dtype, analysis.as_built(finding)),
-                             view, finding.span.start_byte, finding.span.end_byte)
+            key = ("hover", finding.index, view.base, ls.settings.memory_dtype)
+            markdown = analysis.memo.get(key)
+            if markdown is None:
+                markdown = analysis.memo[key] = layer_markdown(finding, view.where, ls.settings.memory_dtype,
+                                                               analysis.as_built(finding))
+            return _markdown(markdown, view, finding.span.start_byte, finding.span.end_byte)
         for instantiation in analysis.instantiations:
             if instantiation.span.start_byte <= offset < instantiation.span.end_byte:
                 return _markdown(instantiation_markdown(instantiation, view.where, ls.settings.memory_dtype), view,
