@@ -683,6 +683,7 @@ class Analyzer:
                             for f in not_counted_members]
             not_counted += [NotCounted(f.layer, f.span.start_byte, "built only if a condition that is not known "
                                                                      "holds") for f in conditional]
+            not_counted += self._array_fields(scope.node, framework)
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end and self._is_local_class(node, name))
             not_counted += [NotCounted(f"{name}(…)", node.start_byte, "built by a function of this file")
@@ -693,6 +694,12 @@ class Analyzer:
                 submodels += ((text(base.child_by_field_name("name")), scope.node.start_byte),)
             model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
             if model is not None:
+                shared, uncertain = self._tied(scope.node, members)
+                if shared:  # `self.decoder.weight = self.encoder.weight`: one tensor, counted once
+                    model = replace(model, total=model.total - shared, trainable=model.trainable - shared)
+                if uncertain:  # tied or not depending on a value this tool does not know
+                    model = replace(model, status=UNKNOWN,
+                                    not_counted=model.not_counted + tuple(uncertain))
                 models.append(replace(model, extent=Span.of(scope.node)))
         return models
 
@@ -718,6 +725,66 @@ class Analyzer:
         calls = (node.child_by_field_name("function") for node in interesting_nodes(definition) if node.type == "call")
         return any(function is not None and function.type in ("identifier", "attribute")
                    and (callee := self.callee(function)) is not None and callee.kind == "layer" for function in calls)
+
+    def _tied(self, class_node: Node, members: List[Finding]) -> Tuple[Polynomial, List[NotCounted]]:
+        """The size of tensors a model re-assigns from another of its modules (weight tying), which
+        the framework counts once: `self.decoder.weight = self.encoder.weight` in a branch taken; and
+        the tyings under a condition that is not known (then the total itself is not known)."""
+        shared, uncertain = Polynomial(), []
+        holders = {}
+        for finding in members:
+            target = self._attribute_holding(finding)
+            if target is not None:
+                holders[target] = finding
+        for node in self.scopes.attribute_assignments:
+            if not class_node.start_byte <= node.start_byte < class_node.end_byte:
+                continue
+            state = self._branch_state(node.start_byte)
+            if state is False:
+                continue
+            left, right = dotted(node.child_by_field_name("left")), dotted(node.child_by_field_name("right"))
+            if left is None or right is None or left.count(".") != 2 or right.count(".") != 2:
+                continue
+            _, module, tensor_name = left.split(".")
+            _, source, source_name = right.split(".")
+            tied, origin = holders.get(module), holders.get(source)
+            if tied is None or origin is None:
+                continue
+            mine = next((t for t in tied.count.tensors if t.name == tensor_name), None)
+            theirs = next((t for t in origin.count.tensors if t.name == source_name), None)
+            if mine is not None and theirs is not None and mine.shape == theirs.shape:
+                if state is None:
+                    uncertain.append(NotCounted(left[5:], node.start_byte, f"may share {right[5:]}'s tensor"))
+                else:
+                    shared = shared + mine.params
+        return shared, uncertain
+
+    def _attribute_holding(self, finding: Finding) -> Optional[str]:
+        """`rnn` for a layer built as `self.rnn = nn.LSTM(...)`."""
+        call = self._site_at(finding.span.start_byte)
+        parent = call.parent
+        if parent is not None and parent.type == "assignment":
+            target = dotted(parent.child_by_field_name("left")) or ""
+            if target.startswith("self.") and target.count(".") == 1:
+                return target[5:]
+        return None
+
+    def _array_fields(self, class_node: Node, framework: str) -> List[NotCounted]:
+        """Arrays a JAX module keeps as fields (`self.bias = jnp.zeros(n)` in an eqx.Module) are
+        parameters too; this tool does not count them, so a model with one is a lower bound."""
+        if framework not in ("equinox", "flax", "haiku"):
+            return []
+        found = []
+        for node in self.scopes.attribute_assignments:
+            right = node.child_by_field_name("right")
+            function = right.child_by_field_name("function") if right is not None and right.type == "call" else None
+            path = self.path_of(function) if function is not None and function.type in ("identifier", "attribute") \
+                else None
+            if class_node.start_byte <= node.start_byte < class_node.end_byte and path is not None \
+                    and path.startswith(("jax.numpy.", "jax.random.", "numpy.")):
+                found.append(NotCounted(text(node.child_by_field_name("left")), node.start_byte,
+                                        "an array field: a parameter this tool does not count"))
+        return found
 
     def _by_branch(self, members: List[Finding]) -> Tuple[List[Finding], List[Finding]]:
         """Split a model's layers by the `if`s they are built under: those on a branch the known values

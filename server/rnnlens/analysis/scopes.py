@@ -251,6 +251,8 @@ class Scopes:
                 self._loops.append((node.start_byte, node.end_byte, node))
         self._owner_starts = [start for start, _, _ in self._owners]
         self.branches = [node for node in nodes if node.type == "if_statement"]
+        self.attribute_assignments = [node for node in nodes if node.type == "assignment"
+                                      and (node.child_by_field_name("left") or node).type == "attribute"]
         recorder = _Recorder(self._inner_scope_for)
         for node in nodes:
             if node.type == "function_definition":
