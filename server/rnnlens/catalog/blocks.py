@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Tuple
+
 from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
+from ..core.spec import BIAS, TensorSpec, tensor
 
 
 def gated_formula(gates: int, hidden: Polynomial, inputs: Polynomial, state: Polynomial, projection: int,
@@ -16,3 +19,16 @@ def gated_formula(gates: int, hidden: Polynomial, inputs: Polynomial, state: Pol
         inner = inner + 2 * h
     block = gates * inner if gates > 1 else inner
     return block + term(projection) * h if projection else block
+
+
+def affine(inputs: Polynomial, outputs: Polynomial, with_bias: bool, weight: str = "weight", bias: str = "bias",
+           input_major: bool = False) -> Tuple[Tuple[TensorSpec, ...], Term]:
+    """A dense layer's weight and optional bias, and its formula: the weight stored (outputs, inputs) as
+    torch and Equinox do, or (inputs, outputs) as JAX libraries do (`input_major`)."""
+    shape = (inputs, outputs) if input_major else (outputs, inputs)
+    tensors = [tensor(weight, *shape)]
+    formula = term(shape[0]) * term(shape[1])
+    if with_bias:
+        tensors.append(tensor(bias, outputs, role=BIAS))
+        formula = formula + term(outputs)
+    return tuple(tensors), formula

@@ -15,6 +15,7 @@ from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
 from ..core.spec import (BIAS, REQUIRED, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, MissingValue, Unknown,
                          tensor)
+from .blocks import affine
 
 FRAMEWORK = "equinox"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -117,14 +118,10 @@ def _features(c: Config, name: str) -> Polynomial:
 
 
 def _linear(c: Config) -> Built:
-    inputs, outputs = _features(c, "in_features"), _features(c, "out_features")
-    tensors = [tensor("weight", outputs, inputs)]
-    formula = term(outputs) * term(inputs)
-    if c.flag("use_bias"):
-        tensors.append(tensor("bias", outputs, role=BIAS))
-        formula = formula + term(outputs)
+    outputs = _features(c, "out_features")
+    tensors, formula = affine(_features(c, "in_features"), outputs, c.flag("use_bias"))
     # A "scalar" output has no feature axis for a next layer to read.
-    return Built(tuple(tensors), formula, None if _is_scalar(c.raw("out_features")) else outputs)
+    return Built(tensors, formula, None if _is_scalar(c.raw("out_features")) else outputs)
 
 
 def _embedding(c: Config) -> Built:

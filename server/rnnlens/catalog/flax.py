@@ -36,6 +36,7 @@ from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
 from ..core.spec import (BIAS, REQUIRED, SCALE, TABLE, Arg, Built, Check, Config, Count, LayerSpec, MissingValue,
                          Unknown, prefixed, tensor)
+from .blocks import affine
 
 FRAMEWORK = "flax"
 LINEN, NNX = "linen", "nnx"
@@ -121,13 +122,8 @@ def _conv_lstm(c: Config) -> Built:
 
 def _dense(outputs_argument: str):
     def build(c: Config) -> Built:
-        inputs, outputs = c.input, c.size(outputs_argument)
-        tensors = [tensor("kernel", inputs, outputs)]
-        formula = term(inputs) * term(outputs)
-        if c.flag("use_bias"):
-            tensors.append(tensor("bias", outputs, role=BIAS))
-            formula = formula + term(outputs)
-        return Built(tuple(tensors), formula, outputs)
+        outputs = c.size(outputs_argument)
+        return Built(*affine(c.input, outputs, c.flag("use_bias"), "kernel", input_major=True), outputs)
 
     return build
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, MissingValue, Unknown, tensor
+from .blocks import affine
 
 FRAMEWORK = "haiku"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -71,13 +72,8 @@ def _vanilla_rnn(c: Config) -> Built:
 
 
 def _linear(c: Config) -> Built:
-    inputs, outputs = c.input, c.size("output_size")
-    tensors = [tensor("w", inputs, outputs)]
-    formula = term(inputs) * term(outputs)
-    if c.flag("with_bias"):
-        tensors.append(tensor("b", outputs, role=BIAS))
-        formula = formula + term(outputs)
-    return Built(tuple(tensors), formula, outputs)
+    outputs = c.size("output_size")
+    return Built(*affine(c.input, outputs, c.flag("with_bias"), "w", "b", input_major=True), outputs)
 
 
 def _embed(c: Config) -> Built:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..core.formula import term
 from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
-from .blocks import gated_formula
+from .blocks import affine, gated_formula
 
 FRAMEWORK = "torch"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -169,13 +169,8 @@ NEGATIVE_CELL_SIZE = Check(
 
 
 def _linear(c: Config) -> Built:
-    inputs, outputs = c.size("in_features"), c.size("out_features")
-    tensors = [tensor("weight", outputs, inputs)]
-    formula = term(outputs) * term(inputs)
-    if c.flag("bias"):
-        tensors.append(tensor("bias", outputs, role=BIAS))
-        formula = formula + term(outputs)
-    return Built(tuple(tensors), formula, outputs)
+    outputs = c.size("out_features")
+    return Built(*affine(c.size("in_features"), outputs, c.flag("bias")), outputs)
 
 
 def _embedding(c: Config) -> Built:

@@ -8,7 +8,7 @@ tensors, a formula and the output size. Nothing here knows about source code or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from .formula import Term
 from .polynomial import Polynomial
