@@ -89,8 +89,10 @@ def walk(root: Node) -> Iterator[Node]:
                 return
 
 
-def dotted(node: Node) -> Optional[str]:
+def dotted(node: Optional[Node]) -> Optional[str]:
     """`a.b.c` for an identifier or attribute chain, else None."""
+    if node is None:
+        return None
     parts = []
     while node.type == "attribute":
         attribute = node.child_by_field_name("attribute")
