@@ -11,7 +11,6 @@ reports its time and peak memory.
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from rnnlens.catalog import TABLES
 from rnnlens.present.labels import hint_label
 
 from .invariants import analysed, assert_well_formed, expected_position, time_bound
-from .sources import HEADER, ROOT, classes, long_literal, module_constructors, module_statements, seeds
+from .sources import HEADER, ROOT, classes, module_constructors, seeds
 
 PYTHON = sys.executable
 
@@ -770,11 +769,6 @@ def test_arguments_that_raise_out_of_the_catalog(source):
     check(source)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a bare annotation of an attribute in a model's method (`self.h: int`, common in typed code) "
-    "crashes the analysis: document.Analyzer._tied calls dotted(node.child_by_field_name('right')) on an "
-    "assignment that has no right side → AttributeError in syntax.dotted, out of analyze() (CLI traceback, "
-    "server InternalError). Found by the long fuzz run"))
 @pytest.mark.parametrize("annotation", ["self.h: int", "self.rnn.weight: int"])
 def test_an_annotated_attribute_without_a_value_is_not_a_crash(annotation):
     source = HEADER + f"class M(nn.Module):\n    def __init__(self):\n        self.rnn = nn.LSTM(3, 2)\n        {annotation}\n"
