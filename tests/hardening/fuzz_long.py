@@ -108,8 +108,11 @@ def run_server(messages: int, documents: int, seed: int) -> Dict[str, Any]:
         if bug is not None:
             known[bug] += 1
         else:
-            new.append({"what": what, "failure": f"{type(failure).__name__}: {str(failure)[:400]}",
-                        "encoding": case.server.encoding})
+            record_ = {"what": what, "failure": f"{type(failure).__name__}: {str(failure)[:400]}",
+                       "encoding": case.server.encoding}
+            if isinstance(failure, CaseFailure) and failure.document:
+                record_["document"] = failure.document[:3000].decode("utf-8", "replace")
+            new.append(record_)
 
     batches = 0
     while case.sent < messages or counts["documents"] < documents:
@@ -126,6 +129,8 @@ def run_server(messages: int, documents: int, seed: int) -> Dict[str, Any]:
                 try:
                     case.check_fresh_document(data, rr)
                 except CaseFailure as failure:
+                    if failure.kind == "no response":
+                        raise
                     record(failure, "document")
             if batches % 3 == 0:
                 rr = random.Random(r.randrange(10**9))
@@ -133,11 +138,13 @@ def run_server(messages: int, documents: int, seed: int) -> Dict[str, Any]:
                 try:
                     case.check_edit_session(sources[names[rr.randrange(len(names))]], rr, 20)
                 except CaseFailure as failure:
+                    if failure.kind == "no response":
+                        raise
                     record(failure, "edit session")
             case.server.assert_healthy()
         except Exception as failure:  # noqa: BLE001 — a dead or silent server is the finding; go on
             record(failure, f"batch {batches}")
-            if not case.server.alive or not isinstance(failure, CaseFailure):
+            if not case.server.alive or not isinstance(failure, CaseFailure) or failure.kind == "no response":
                 sent = case.sent
                 case.server.kill()
                 server = RawServer()
@@ -176,11 +183,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--report", help="write the figures to this JSON file")
     parser.add_argument("--replay", type=int, help="run one analysis case by number, verbosely")
+    parser.add_argument("--server-only", action="store_true", help="skip the documents through the analysis")
     arguments = parser.parse_args(argv)
     if arguments.replay is not None:
         return replay(arguments.replay, arguments.seed)
     print(f"analysis: {arguments.documents:,} documents on {arguments.workers} workers", flush=True)
-    documents = run_documents(arguments.documents, arguments.seed, arguments.workers)
+    documents = run_documents(0 if arguments.server_only else arguments.documents, arguments.seed, arguments.workers)
     print(f"server: {arguments.messages:,} messages, {arguments.server_documents:,} documents", flush=True)
     server = run_server(arguments.messages, arguments.server_documents, arguments.seed)
     report = {"seed": arguments.seed, "analysis": documents, "server": server}

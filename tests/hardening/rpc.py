@@ -102,6 +102,7 @@ class RawServer:
         self.versions: Dict[str, int] = {}
         self._probes = itertools.count(1)
         self._stderr: List[bytes] = []
+        self.sent_log: List[str] = []  # the last messages sent, for reports (bounded)
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
 
@@ -207,6 +208,9 @@ class RawServer:
 
     # -- writing -------------------------------------------------------------------------------
     def send_bytes(self, data: bytes) -> None:
+        self.sent_log.append(data[:400].decode("utf-8", "replace"))
+        if len(self.sent_log) > 4000:
+            del self.sent_log[:2000]
         with self._write_lock:
             try:
                 self.process.stdin.write(data)
