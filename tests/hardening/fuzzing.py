@@ -182,7 +182,6 @@ KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
      lambda f: "a negative count" in f.detail),
     ("the server answers InternalError for a crash of the analysis (same bugs as below)",
      lambda f: f.kind == "server error -32603" and f.where.startswith(("catalog/", "core/", "analysis/syntax.py:dotted",
-                                                                       "analysis/document.py:_registered", "analysis/document.py:input_of",
                                                                        "present/labels.py:readable_bytes"))),
     ("exception out of a catalog row (test_files::test_odd_values_…, test_arguments_that_raise_out_of_the_catalog)",
      lambda f: f.kind.startswith("exception") and f.where.startswith(("catalog/", "core/"))),
@@ -202,10 +201,6 @@ KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
     ("a wrapper's unknowns have no reason (test_files::test_a_wrappers_unknowns_are_reported_with_their_reasons)",
      lambda f: f.detail.startswith(("Bidirectional", "TimeDistributed", "RNN ", "StackedRNNCells"))
      and ("unknown, no reason given" in f.detail or "no unknown named" in f.detail)),
-    ("a cycle of wrappers recurses (test_files::test_a_self_wrapping_layer_is_not_a_recursion_error)",
-     lambda f: "RecursionError" in f.kind + f.detail and "input_of" in f.where),
-    ("a layer call in a class's bases (test_files::test_a_layer_call_among_a_classs_bases_is_not_a_crash)",
-     lambda f: f.kind == "exception AttributeError" and f.where == "analysis/document.py:_registered"),
 ]
 
 

@@ -790,11 +790,6 @@ def test_a_wrappers_unknowns_are_reported_with_their_reasons(source):
     check(source)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a layer call among a class's bases (`class N(nn.Module, nn.Linear(3, 10)):`, also met mid-edit) "
-    "crashes the analysis: document.Analyzer._registered takes the argument_list's parent for a call and "
-    "reads `owner.child_by_field_name('function').type` — None for a class_definition → AttributeError out "
-    "of analyze(). Found by the long fuzz run"))
 @pytest.mark.parametrize("source", [
     "from torch import nn\nclass N(nn.Module, nn.Linear(3, 10)):\n    pass\n",
     "from torch import nn\nclass M(nn.Module):\n    pass\nclass N(M, metaclass=nn.Linear(3, 10)):\n    pass\n",
@@ -914,10 +909,7 @@ def test_hints_on_a_megabyte_line_through_the_server_come_quickly():
         server.kill()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: RecursionError out of analyze() on mid-edit text: `x = nn, H, k=1)` above `norm = nn.LayerNorm(S)` "
-    "parses as chained assignments that bind `nn` and `H` to the LayerNorm call itself, and "
-    "document.Analyzer.input_of follows site.wrapper / previous around that cycle without a guard "
-    "(count_site has one, input_of has none). Found by the long fuzz run (through the server: InternalError)"))
 def test_a_self_wrapping_layer_is_not_a_recursion_error():
+    # `x = nn, H, k=1)` parses as chained assignments binding `H` to the LayerNorm call below, which
+    # then wraps itself: input_of and _to_core must stop around that cycle.
     check(HEADER + "S = (H,)\nx = nn, H, k=1)\nnorm = nn.LayerNorm(S)\n")

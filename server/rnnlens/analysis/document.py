@@ -40,6 +40,9 @@ class Site:
     result: Optional[Count] = None
     input_value: Optional[Value] = None
     counting: bool = False
+    # input_of / _to_core are under way for this site: met again, the layers form a cycle
+    finding_input: bool = False
+    finding_arguments: bool = False
 
 
 @dataclass
@@ -349,8 +352,18 @@ class Analyzer:
         return {name: self.evaluator.evaluate(node) for name, node in nodes.items()}
 
     def input_of(self, site: Site) -> Optional[Value]:
-        if site.input_value is not None:
+        # Mid-edit text can make a layer its own wrapper or predecessor (`x = nn, H, k=1)` binds `H` to
+        # the call below it): around such a cycle the input is not known.
+        if site.input_value is not None or site.finding_input:
             return site.input_value
+        site.finding_input = True
+        try:
+            site.input_value = self._input_of(site)
+        finally:
+            site.finding_input = False
+        return site.input_value
+
+    def _input_of(self, site: Site) -> Optional[Value]:
         value: Optional[Value] = None
         if isinstance(site.previous, TensorRef):
             value = _with_origins(site.previous.size, site.previous.origins)
@@ -368,7 +381,6 @@ class Analyzer:
                 value = _with_origins(incoming.size, incoming.origins)
         elif site.wrapper is not None:
             value = self.input_of(site.wrapper)
-        site.input_value = value
         return value
 
     def count_site(self, site: Site) -> Count:
@@ -407,8 +419,14 @@ class Analyzer:
             return tuple(self._to_core(item, name, at) for item in value.items)
         if isinstance(value, LayerRef) and value.call.id in self.sites:
             inner = self.sites[value.call.id]
-            return LayerConfig(inner.callee.framework, inner.callee.spec.name, self._core_arguments(inner),
-                               inner.callee.spec.namespace)
+            if inner.finding_arguments:  # a layer among its own arguments (mid-edit text, as in input_of)
+                return Unknown(name, "a layer built from itself")
+            inner.finding_arguments = True
+            try:
+                return LayerConfig(inner.callee.framework, inner.callee.spec.name, self._core_arguments(inner),
+                                   inner.callee.spec.namespace)
+            finally:
+                inner.finding_arguments = False
         if isinstance(value, Opaque):
             return Unknown(_symbol_name(value.name, name, self._taken(name, at)), value.reason)
         return Unknown(name, "a value this tool cannot use as an argument")
@@ -849,6 +867,8 @@ class Analyzer:
                 if owner.id in self.containers or owner.id in self.sites:
                     return True
                 function = owner.child_by_field_name("function")
+                if function is None:  # a class's bases (`class N(nn.Module, nn.Linear(3, 10)):`), not a call
+                    return False
                 method = text(function.child_by_field_name("attribute")) if function.type == "attribute" else ""
                 if method in ("add_module", "register_module", "add_sublayer"):
                     return True
