@@ -342,10 +342,6 @@ def _presenting_time(source: str):
     return analysed_in, time.perf_counter() - start
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: quadratic JSON report: present/report.layer_record calls DocumentAnalysis.as_built per layer, which "
-    "recomputes the uncached `instantiations` over every part and scans `models` linearly — "
-    "`rnnlens check --json` on 10,000 constructors takes ≈ 18 s (text output ≈ 4 s)"))
 def test_reporting_many_constructors_costs_about_what_analysing_them_does():
     source = HEADER + "".join(f"class M{i}(nn.Module):\n    def __init__(self):\n        self.r = nn.GRU(2, {i % 50 + 1})\n"
                               for i in range(3000))

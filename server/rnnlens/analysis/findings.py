@@ -195,6 +195,10 @@ class DocumentAnalysis:
         self._all: Optional[Tuple[Finding, ...]] = None
         self._models: Optional[Tuple[ModelFinding, ...]] = None
         self._dependents: Optional[Dict[int, List[int]]] = None
+        self._instantiations: Optional[Tuple[Instantiation, ...]] = None
+        # (class name, layer offset in the class) → where that layer is built; one pass, so reports stay linear.
+        self._built: Optional[Dict[Tuple[str, int], List[Tuple[Instantiation, Count]]]] = None
+        self._class_starts: Dict[str, int] = {}
 
     @classmethod
     def of(cls, findings: Sequence[Finding], models: Sequence[ModelFinding] = ()) -> "DocumentAnalysis":
@@ -224,18 +228,24 @@ class DocumentAnalysis:
     @property
     def instantiations(self) -> Tuple[Instantiation, ...]:
         """Calls that build one of the file's models with values known enough to give a number."""
-        placed = [i for part in self._parts for i in part.placed_instantiations()
-                  if i.total is not None and i.total.is_constant]
-        return tuple(sorted(placed, key=lambda i: i.span.start_byte))
+        if self._instantiations is None:
+            placed = [i for part in self._parts for i in part.placed_instantiations()
+                      if i.total is not None and i.total.is_constant]
+            self._instantiations = tuple(sorted(placed, key=lambda i: i.span.start_byte))
+        return self._instantiations
 
     def as_built(self, finding: Finding) -> List[Tuple[Instantiation, Count]]:
         """The counts a layer takes where its model is instantiated with known arguments."""
-        model = next((m for m in self.models if m.name == finding.model and m.kind == "class"), None)
-        if model is None:
+        if self._built is None:
+            self._built = {}
+            for instantiation in self.instantiations:
+                for owner, layer_offset, count in instantiation.layers:
+                    self._built.setdefault((owner, layer_offset), []).append((instantiation, count))
+            self._class_starts = {m.name: m.span.start_byte for m in reversed(self.models) if m.kind == "class"}
+        start = self._class_starts.get(finding.model)
+        if start is None:
             return []
-        offset = finding.span.start_byte - model.span.start_byte
-        return [(i, count) for i in self.instantiations
-                for owner, layer_offset, count in i.layers if owner == model.name and layer_offset == offset]
+        return list(self._built.get((finding.model, finding.span.start_byte - start), ()))
 
     @property
     def dependents(self) -> Dict[int, List[int]]:
