@@ -171,10 +171,6 @@ def check_document(data: bytes, bound: float = DOCUMENT_BOUND) -> Any:
     return analysis
 
 
-def _has_lone_cr(data: bytes) -> bool:
-    return b"\r" in data.replace(b"\r\n", b"")
-
-
 # Failures the fuzzers find that are already diagnosed, each with the strict-xfail test that proves it.
 # The fuzz tests fail on anything else; the long run reports both.
 KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
@@ -192,8 +188,6 @@ KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
     ("nested tuples blow up (test_files::test_nested_or_doubled_tuples_stay_bounded)",
      lambda f: f.kind == "Hang" and f.where.startswith(("analysis/values.py", "analysis/document.py:_to_core",
                                                           "analysis/document.py:_frozen", "analysis/findings.py"))),
-    ("lone CR ends no comment (test_files::test_a_comment_ends_at_a_lone_cr)",
-     lambda f: f.kind in ("neutral edit", "cache") and _has_lone_cr(f.document)),
     ("pygls rewrites didChange ranges (test_messages::test_an_edit_lands_where_the_client_made_it)",
      lambda f: f.kind == "edited hint (clamped range)"),
     ("an annotated attribute without a value (test_files::test_an_annotated_attribute_without_a_value_…)",

@@ -7,6 +7,7 @@ Python's stack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Optional
@@ -30,9 +31,16 @@ def language() -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_python.language())
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
     # tree-sitter's lexer takes NUL for the end of input; a space of the same length keeps every offset.
     source = source.replace(b"\x00", b" ") if b"\x00" in source else source
+    # tree-sitter-python ends a comment only at \n, while Python (and LSP) end a line at a lone \r too:
+    # a \n in its place keeps every offset. After an edit only the byte before the edit can change this
+    # way, and tree-sitter re-lexes a token that ends where an edit starts.
+    source = _LONE_CR.sub(b"\n", source) if b"\r" in source else source
     parser = tree_sitter.Parser(language())
     return parser.parse(source, previous) if previous is not None else parser.parse(source)
 
