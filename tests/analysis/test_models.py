@@ -237,3 +237,34 @@ def test_models_of_other_frameworks(tmp_path, source, framework, total):
 def test_the_layers_name_the_model_they_are_counted_in(tmp_path):
     record = source_json(tmp_path, TORCH_MODEL)
     assert layer_at(record, line_of(TORCH_MODEL, "self.rnn"))["model"] == "Tagger"
+
+
+BRANCHING = """import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, h):
+        super().__init__()
+        self.rnn = nn.GRU(h, h)
+
+class M(nn.Module):
+    def __init__(self, kind, h):
+        super().__init__()
+        if kind.lower() == 'lstm':
+            self.rnn = nn.LSTM(h, h)
+        else:
+            self.rnn = nn.GRU(h, h)
+            self.encoder = Encoder(h)
+
+lstm_model = M('LSTM', 8)
+gru_model = M('GRU', 8)
+"""
+
+
+def test_a_site_counts_only_the_branch_its_values_take(tmp_path):
+    record = source_json(tmp_path, BRANCHING)
+    totals = {made["line"]: (made["status"], made["params"]) for made in record["instantiations"]}
+    assert totals == {line_of(BRANCHING, "lstm_model ="): ("exact", lstm(8, 8)),
+                      line_of(BRANCHING, "gru_model ="): ("exact", 2 * gru(8, 8))}
+    built = {layer["line"]: [b["line"] for b in layer["as_built"]] for layer in record["layers"]}
+    assert built[line_of(BRANCHING, "nn.LSTM(h, h)")] == [line_of(BRANCHING, "lstm_model =")]
+    assert built[line_of(BRANCHING, "nn.LSTM(h, h)") + 2] == [line_of(BRANCHING, "gru_model =")]

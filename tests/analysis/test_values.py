@@ -258,3 +258,13 @@ def test_strings_are_used_where_the_framework_takes_strings(tmp_path):
     record = source_json(tmp_path, source)
     assert layer_at(record, 4)["params"] == 4 * (3 + 4) + 8
     assert argument(layer_at(record, 4), "nonlinearity")["value"] == "'relu'"
+
+
+def test_pure_string_methods_of_known_strings(tmp_path):
+    source = ("import torch.nn as nn\n"
+              "MODE = ' LSTM '\n"
+              "a = nn.GRU(3, 4, bias=MODE.strip().lower() == 'lstm')\n"
+              "b = nn.GRU(3, 4, bias=MODE.lower('x') == 'lstm')\n")
+    record = source_json(tmp_path, source)
+    assert layer_at(record, 3)["params"] == gru(3, 4)
+    assert layer_at(record, 4)["params"] is None  # `str.lower` takes no argument: Python raises

@@ -6,23 +6,6 @@ xfail of its own (so a fix makes it XPASS, and the entry must go). "BUG" marks a
 misleading formula; "GAP" something issue 9 asks that is not there.
 """
 
-BRANCHES = (
-    "BUG (a wrong exact number): a site that selects a class through an `if` on a constructor argument "
-    "counts every arm: `Analyzer._instantiate` (document.py) analyses the whole class body with the call's "
-    "values and never prunes a branch whose test those values decide. Minimal reproducer: `class M(nn.Module): "
-    "def __init__(self, kind, h): ... if kind == 'LSTM': self.rnn = nn.LSTM(h, h) else: self.rnn = nn.GRU(h, h)`"
-    " and `m = M('LSTM', 8)` → 1,008 (576 + 432) instead of 576.")
-WORD_LM = BRANCHES + (
-    " Here `RNNModel('LSTM'|'GRU', …)` adds the else arm's `nn.RNN` (as built: 1,692,600 / 160,800) to the "
-    "class `getattr(nn, rnn_type)` picks.")
-CHAR_RNN = BRANCHES + (
-    " Here `if self.model == 'gru': nn.GRU(…) elif self.model == 'lstm': nn.LSTM(…)` with `self.model = "
-    "model.lower()`: the GRU is added to the LSTM (and `.lower()` of a known string is not evaluated either, "
-    "so even a pruning analysis needs it).")
-CHAR_RNN_LOWER = (
-    "GAP (honest now, not exact): `if self.model == 'gru': ... elif self.model == 'lstm': ...` with `self.model = "
-    "model.lower()`: `.lower()` of a known string is not evaluated, so the branch is not known and its layers are "
-    "listed as built only under a condition that is not known (a lower bound).")
 GETATTR = (
     "GAP (dynamic class choice): `getattr(nn, rnn_type)(…)` under `if rnn_type in ['LSTM', 'GRU']` has no "
     "finding at all (the sites' totals do include the class their string picks): `Analyzer._chosen_class` "
@@ -91,10 +74,7 @@ GAPS = {
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
     ("torch/fairseq_style.py", "site-inexact", "encoder = LSTMEncoder("): LOWER_BOUND_NOW,
     ("torch/fairseq_style.py", "site-inexact", "decoder = LSTMDecoder("): LOWER_BOUND_NOW,
-    ("torch/word_language_model.py", "as-built", "self.rnn = nn.RNN(ninp"): WORD_LM,
     ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
-    ("torch/char_rnn.py", "as-built", "self.rnn = nn.GRU(hidden_size"): CHAR_RNN,
-    ("torch/char_rnn.py", "site-inexact", "fixed = CharRNN("): CHAR_RNN_LOWER,
     ("torch/train_lstm.py", "defaults-missing", "self.rnn = nn.LSTM(args.input_dim"): STORE_TRUE,
     ("torch/fairseq_style.py", "as-built-missing", "m = nn.Embedding(num_embeddings"): HELPERS,
     ("torch/fairseq_style.py", "as-built-missing", "m = nn.LSTM(input_size, hidden_size, **kwargs)"): HELPERS,

@@ -100,6 +100,7 @@ MAX_REGISTRATION_DEPTH = 8
 # Frameworks whose modules register sub-modules only as attributes or in their own containers.
 REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
+_CONDITIONAL = "built only if a condition that is not known holds"
 
 
 class Analyzer:
@@ -531,22 +532,40 @@ class Analyzer:
                 return None
         else:
             parameter_values, used_defaults = None, []
-        inner = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1).run()
+        analyzer = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1)
+        inner = analyzer.run()
         name_node = class_node.child_by_field_name("name")
         model = next((m for m in inner.models if m.kind == "class" and m.span.start_byte == name_node.start_byte), None)
         if model is None:
             return None
-        total, not_counted = model.total, list(model.not_counted)
-        for nested in inner.instantiations:
-            if class_node.start_byte <= nested.span.start_byte < class_node.end_byte and nested.total is not None:
-                total = total + nested.total
-                if nested.status != EXACT:
-                    not_counted.append(NotCounted(nested.model, nested.span.start_byte, nested.status))
+        nested_built, not_counted = analyzer._built_nested(inner.instantiations, class_node)
+        total, not_counted = model.total, list(model.not_counted) + not_counted
+        for nested in nested_built:
+            total = total + nested.total
         name = text(name_node)
-        layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings)
-        layers += tuple(layer for nested in inner.instantiations for layer in nested.layers)
+        layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings
+                       if analyzer._branch_state(f.span.start_byte) is True)
+        layers += tuple(layer for nested in nested_built for layer in nested.layers)
         return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted), layers,
                              bool(used_defaults))
+
+    def _built_nested(self, nested: List[Instantiation], class_node: Node) -> Tuple[List[Instantiation], List[NotCounted]]:
+        """The models a class builds in turn with this analysis's values: only on the branches those
+        values take (an `if kind == "LSTM": ... else: ...` arm not taken builds nothing), and what the
+        total then leaves out (a model under a condition that is not known, or not counted exactly)."""
+        built, not_counted = [], []
+        for instantiation in nested:
+            offset = instantiation.span.start_byte
+            if not class_node.start_byte <= offset < class_node.end_byte or instantiation.total is None:
+                continue
+            state = self._branch_state(offset)
+            if state is None:
+                not_counted.append(NotCounted(instantiation.model, offset, _CONDITIONAL))
+            elif state:
+                built.append(instantiation)
+                if instantiation.status != EXACT:
+                    not_counted.append(NotCounted(instantiation.model, offset, instantiation.status))
+        return built, not_counted
 
     def _with_defaults(self, findings: List[Finding], ordered: List[Site]) -> List[Finding]:
         """Count again reading each parameter as its default; where that makes an inexact count
@@ -699,8 +718,7 @@ class Analyzer:
                            for node, callee in self.other_layers if start <= node.start_byte < end]
             not_counted += [NotCounted(f.layer, f.span.start_byte, "kept where the module does not register it")
                             for f in not_counted_members]
-            not_counted += [NotCounted(f.layer, f.span.start_byte, "built only if a condition that is not known "
-                                                                     "holds") for f in conditional]
+            not_counted += [NotCounted(f.layer, f.span.start_byte, _CONDITIONAL) for f in conditional]
             not_counted += self._array_fields(scope.node, framework)
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end and self._is_local_class(node, name))

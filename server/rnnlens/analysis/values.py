@@ -415,6 +415,8 @@ class Evaluator:
         arguments = node.child_by_field_name("arguments")
         values = [self.evaluate(a) for a in (arguments.named_children if arguments is not None else ())
                   if a.type not in ("keyword_argument", "comment")]
+        if function is not None and function.type == "attribute":
+            return self._string_method(function, values, node)
         if name in ("int", "round") and len(values) == 1 and isinstance(values[0], Known):
             if isinstance(values[0].value, (int, float)) and not isinstance(values[0].value, bool):
                 if abs(values[0].value) < 2**MAX_INT_BITS:
@@ -427,6 +429,25 @@ class Evaluator:
                 chosen = (max if name == "max" else min)(v.value for v in items)
                 return Known(chosen, tuple(o for v in items for o in v.origins))
         return Opaque(unknown_name(node), "the result of a call this tool does not evaluate")
+
+
+    def _string_method(self, function: Node, values: List[Value], node: Node) -> Value:
+        """`model.lower()` of a known string (`if self.model == "lstm"` picks a branch by it)."""
+        receiver = self.evaluate(function.child_by_field_name("object"))
+        method = _STRING_METHODS.get(text(function.child_by_field_name("attribute")))
+        if method is not None and isinstance(receiver, Known) and isinstance(receiver.value, str) \
+                and all(isinstance(v, Known) and isinstance(v.value, str) for v in values):
+            try:
+                return Known(method(receiver.value, *(v.value for v in values)), receiver.origins)
+            except TypeError:  # `s.lower("x")`: Python raises, nothing is built
+                pass
+        return Opaque(unknown_name(node), "the result of a call this tool does not evaluate")
+
+
+# Pure methods of `str` whose result cannot grow past its receiver (no `*`, `replace` or `join`).
+_STRING_METHODS: Dict[str, Callable[..., str]] = {
+    name: getattr(str, name) for name in ("lower", "upper", "casefold", "title", "capitalize", "swapcase",
+                                          "strip", "lstrip", "rstrip")}
 
 
 def _integer(node: Node) -> Value:
