@@ -599,15 +599,9 @@ SHADOWING = {
     "double_star_parameter": "def f(**nn):\n    return nn.LSTM(3, 2)\n",
     "match": "match x:\n    case nn:\n        rnn = nn.LSTM(3, 2)\n",
 }
-UNRECORDED_BINDINGS = {"with", "with_tuple", "except", "lambda", "star_parameter", "double_star_parameter", "match"}
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: scopes.py (_Recorder / Scopes._record_parameters) records no binding for `with … as`, "
-        "`except … as`, lambda parameters, *args/**kwargs or match captures, so a framework name "
-        "shadowed that way is still counted as the framework's layer")))
-    if n in UNRECORDED_BINDINGS else n for n in sorted(SHADOWING)])
+@pytest.mark.parametrize("name", sorted(SHADOWING))
 def test_shadowed_framework_names_are_not_counted(name):
     data, analysis = check(HEADER + "import torch\n" + SHADOWING[name])
     assert label_at(data, analysis, "LSTM(3, 2)") is None

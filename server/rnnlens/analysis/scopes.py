@@ -101,6 +101,25 @@ class _Recorder:
             target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if target is not None and target.type == "identifier":
                 self.add(node, Binding(text(target), ASSIGN, node, value, name_offset=target.start_byte))
+        elif kind == "with_statement":
+            for clause in node.named_children:
+                for item in clause.named_children if clause.type == "with_clause" else ():
+                    self._alias(item.child_by_field_name("value"))
+        elif kind == "except_clause":
+            self._alias(node.child_by_field_name("value"))
+        elif kind == "case_clause":
+            for pattern in node.named_children:
+                if pattern.type == "case_pattern":
+                    for name in _captures(pattern):
+                        self.add(name, Binding(text(name), OPAQUE, name, name_offset=name.start_byte))
+
+    def _alias(self, node: Optional[Node]) -> None:
+        """`with … as x` or `except … as x`: x holds a value this tool does not follow (and shadows
+        a framework name), visible from the end of `… as x` on."""
+        alias = node.child_by_field_name("alias") if node is not None and node.type == "as_pattern" else None
+        for name, offset in _target_names(alias.named_children[0] if alias is not None and alias.named_children
+                                          else None):
+            self.add(node, Binding(name, OPAQUE, node, name_offset=offset))
 
     def add(self, node: Node, binding: Binding) -> None:
         scope = self.scope_for(node)
@@ -255,7 +274,7 @@ class Scopes:
                                       and (node.child_by_field_name("left") or node).type == "attribute"]
         recorder = _Recorder(self._inner_scope_for)
         for node in nodes:
-            if node.type == "function_definition":
+            if node.type in ("function_definition", "lambda"):
                 self._record_parameters(node)
             elif node.type == "assignment":
                 self._record_self_attribute(node)
@@ -335,16 +354,19 @@ class Scopes:
             return
         scope = self.scope_for_node(function)
         for parameter in parameters.named_children:
-            name_node, default = parameter, None
+            name_node, default, kind = parameter, None, PARAMETER
             if parameter.type in ("default_parameter", "typed_default_parameter"):
                 name_node, default = parameter.child_by_field_name("name"), parameter.child_by_field_name("value")
             elif parameter.type == "typed_parameter":
-                name_node = next((c for c in parameter.named_children if c.type == "identifier"), None)
+                name_node = next((c for c in parameter.named_children if c.type in ("identifier", *_SPLATS)), None)
+            if name_node is not None and name_node.type in _SPLATS:
+                # `*args` is a tuple and `**kwargs` a dict, not a size: bound, with a value not followed.
+                name_node, kind = next((c for c in name_node.named_children if c.type == "identifier"), None), OPAQUE
             annotation = parameter.child_by_field_name("type")
             if annotation is not None and annotation.type == "type" and annotation.named_children:
                 annotation = annotation.named_children[0]
             if name_node is not None and name_node.type == "identifier":
-                scope.add(Binding(text(name_node), PARAMETER, parameter, default, name_offset=name_node.start_byte,
+                scope.add(Binding(text(name_node), kind, parameter, default, name_offset=name_node.start_byte,
                                   annotation_node=annotation))
 
     def lookup(self, name: str, use: Node) -> Optional[Binding]:
@@ -415,6 +437,24 @@ def latest_before(bindings, position: int) -> Optional[Binding]:
         return chosen
     outside = [b for b in bindings if not b.node.start_byte <= position < b.node.end_byte]
     return outside[-1] if outside else None
+
+
+_SPLATS = ("list_splat_pattern", "dictionary_splat_pattern")
+
+
+def _captures(pattern: Node) -> List[Node]:
+    """The names a `case` pattern binds: a lone name (`case nn:`, `[a, *rest]`, `P(x=a)`, `{"k": a}`)
+    and `as` targets; not a dotted value (`case q.r:`), a class name or the wildcard `_`."""
+    names, pending = [], [pattern]
+    while pending:
+        node = pending.pop()
+        children = node.named_children
+        if node.type in ("case_pattern", "keyword_pattern"):
+            names += [c.named_children[0] for c in children if c.type == "dotted_name" and c.named_child_count == 1]
+        elif node.type in ("splat_pattern", "as_pattern") and children and children[-1].type == "identifier":
+            names.append(children[-1])
+        pending += children
+    return sorted((name for name in names if text(name) != "_"), key=lambda name: name.start_byte)
 
 
 def _target_names(target: Optional[Node]):

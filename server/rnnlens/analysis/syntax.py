@@ -70,7 +70,8 @@ def text(node: Optional[Node]) -> str:
 INTERESTING = ("assignment", "augmented_assignment", "import_statement", "import_from_statement",
                "function_definition", "class_definition", "lambda", "for_statement", "for_in_clause",
                "named_expression", "while_statement", "list_comprehension", "set_comprehension",
-               "dictionary_comprehension", "generator_expression", "call", "if_statement")
+               "dictionary_comprehension", "generator_expression", "call", "if_statement", "with_statement",
+               "except_clause", "case_clause")
 
 
 @lru_cache(maxsize=1)
