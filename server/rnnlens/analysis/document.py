@@ -101,6 +101,8 @@ MAX_REGISTRATION_DEPTH = 8
 REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
 _CONDITIONAL = "built only if a condition that is not known holds"
+# Python containers: a module inside one is registered only if a framework container takes it.
+_PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
 
 
 class Analyzer:
@@ -868,16 +870,18 @@ class Analyzer:
         """Whether a module built in a torch/paddle class ends up registered on it (an attribute of
         `self`, inside a Sequential/ModuleList/ModuleDict or a wrapper, `add_module`, appended to a
         registered list); one kept in a plain list or a local variable is not a parameter of the model."""
-        parent = call.parent
+        parent, plain = call.parent, False
         for _ in range(MAX_REGISTRATION_DEPTH):
             if parent is None:
                 return False
             kind = parent.type
             if kind == "assignment":
+                # torch registers a module assigned to an attribute, not a plain list or dict holding one there.
                 left = parent.child_by_field_name("left")
                 if left is not None and left.type == "attribute":
-                    return text(left.child_by_field_name("object")) == "self"
-                return left is not None and left.type == "identifier" and self._stored_on_self(text(left), parent)
+                    return text(left.child_by_field_name("object")) == "self" and not plain
+                return left is not None and left.type == "identifier" and \
+                    self._stored_on_self(text(left), parent, as_attribute=not plain)
             if kind == "argument_list":
                 owner = parent.parent
                 if owner is None:
@@ -898,16 +902,18 @@ class Analyzer:
             if kind not in ("list", "list_comprehension", "tuple", "parenthesized_expression", "binary_operator",
                             "keyword_argument", "dictionary", "pair", "generator_expression"):
                 return False
+            plain = plain or kind in _PLAIN_CONTAINERS
             parent = parent.parent
         return False
 
-    def _stored_on_self(self, name: str, assignment: Node) -> bool:
-        """Whether a local variable holding a module is later put on `self` (`self.rnn = rnn`)."""
+    def _stored_on_self(self, name: str, assignment: Node, as_attribute: bool = True) -> bool:
+        """Whether a local variable holding a module is later put on `self` (`self.rnn = rnn`; not when
+        the variable holds a plain list of modules: `as_attribute` False)."""
         owner = self.scopes.owner_of(assignment, frozenset({"class_definition"}))
         if owner is None:
             return False
         attributes = self.scopes.scope_for_node(owner).attributes.values()
-        if any(b.value is not None and b.value.type == "identifier" and text(b.value) == name
+        if as_attribute and any(b.value is not None and b.value.type == "identifier" and text(b.value) == name
                for bindings in attributes for b in bindings):
             return True
         # ... or handed to a container or wrapper in the same class (`nn.ModuleList([block] * 3)`).
