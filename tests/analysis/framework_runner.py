@@ -41,7 +41,9 @@ os.environ.setdefault("GLOG_minloglevel", "3")
 # without optimisation (the values are never used, only the shapes), which is several times faster.
 os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true")
 
-from rnnlens.catalog import CATALOG  # noqa: E402  (the list of classes to watch; pure Python)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from probe import catalog_rows as _rows, constructing as _constructing, linen_size, position as _position, \
+    tree_size as _leaves_size  # noqa: E402
 
 RUN_NAME = "__corpus__"  # not "__main__": the files' demo blocks do not run
 MAGIC = re.compile(r"^([ \t]*)[%!]", re.MULTILINE)
@@ -50,30 +52,6 @@ _import = builtins.__import__  # what the corpus files import with (the Keras ad
 records = []  # (filename, line, byte column, class name, instance)
 _wrapper_codes = set()
 arguments = {}  # id(instance) → the (args, kwargs) its constructor received
-
-
-def _position(frame):
-    """(line, byte column) where the call being executed in `frame` starts."""
-    positions = list(frame.f_code.co_positions())
-    index = frame.f_lasti // 2
-    if 0 <= index < len(positions) and positions[index][0] is not None:
-        line, _, column, _ = positions[index]
-        return line, column
-    return frame.f_lineno, None
-
-
-def _constructing(frame, instance) -> bool:
-    """Whether a framework frame between the file's call and `__init__` is only the machinery of that
-    construction (a metaclass's `__call__`, Haiku's interceptors around `__init__`, `keras.Input`),
-    rather than other code the file called that builds layers of its own (a layer's `__call__`,
-    `hk.dynamic_unroll`, linen's `clone`)."""
-    code = frame.f_code
-    if code.co_name in ("run_interceptors", "Input"):
-        return True
-    if not code.co_argcount:
-        return False
-    first = frame.f_locals.get(code.co_varnames[0])
-    return isinstance(first, type) or first is instance
 
 
 def _context(frame, targets):
@@ -122,10 +100,6 @@ def watch(classes, targets):
 
 
 # -- per framework: which classes, how to count a layer, which objects are models -------------------
-
-
-def _rows(framework, namespace=""):
-    return [spec.name for spec in CATALOG if spec.framework == framework and spec.namespace == namespace]
 
 
 class Torch:
@@ -256,10 +230,6 @@ class Nnx:
     model_count = count
 
 
-def _leaves_size(jax, tree) -> int:
-    return sum(math.prod(leaf.shape) for leaf in jax.tree_util.tree_leaves(tree))
-
-
 class Linen:
     """linen modules have no parameters until `Module.init` runs: `init` is wrapped to keep the
     variables it made, and a layer's parameters are the subtree at its scope's path (a linen `RNN`
@@ -286,27 +256,11 @@ class Linen:
 
         nn.Module.init = init
 
-    def _size_at(self, params, layer):
-        if isinstance(layer, self.nn.RNN):
-            return self._size_at(params, layer.cell)
-        if isinstance(layer, self.nn.Bidirectional):
-            parts = [self._size_at(params, rnn) for rnn in (layer.forward_rnn, layer.backward_rnn)]
-            return None if None in parts else sum(parts)
-        scope = getattr(layer, "scope", None)
-        if scope is None:
-            return None
-        node = params
-        for part in scope.path:
-            node = node.get(part) if hasattr(node, "get") else None
-            if node is None:
-                return None
-        return _leaves_size(self.jax, node)
-
     def count(self, layer):
         variables = self.variables.get(id(layer))
         if variables is None:
             return None
-        total = self._size_at(variables.get("params", {}), layer)
+        total = linen_size(self.nn, self.jax, variables.get("params", {}), layer)
         return None if total is None else (total, total)
 
     def is_model(self, value):

@@ -48,7 +48,9 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("GLOG_minloglevel", "3")
 warnings.simplefilter("ignore")
 
-from rnnlens.catalog import CATALOG  # noqa: E402  (only the list of class names to watch)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from probe import catalog_rows as _rows, constructing as _constructing, linen_size, position as _position, \
+    tree_size as _size  # noqa: E402
 
 PLAIN = (bool, int, float, str)
 records = []  # dicts: position, class name, instance, bound arguments, environment
@@ -87,27 +89,6 @@ def snapshot(frame):
                     if _plain(inner) and not attribute.startswith("_"):
                         env[f"{name}.{attribute}"] = inner
     return env
-
-
-def _position(frame):
-    """(line, 0-based byte column) where the call being executed in `frame` starts."""
-    positions = list(frame.f_code.co_positions())
-    index = frame.f_lasti // 2
-    if 0 <= index < len(positions) and positions[index][0] is not None:
-        return positions[index][0], positions[index][2]
-    return frame.f_lineno, None
-
-
-def _constructing(frame, instance) -> bool:
-    """Whether a frame between the file's call and the constructor is only the machinery of this
-    construction (a metaclass `__call__`, Haiku's interceptors, `keras.Input`)."""
-    code = frame.f_code
-    if code.co_name in ("run_interceptors", "Input"):
-        return True
-    if not code.co_argcount:
-        return False
-    first = frame.f_locals.get(code.co_varnames[0])
-    return isinstance(first, type) or first is instance
 
 
 def _record(cls, instance, frame, args, kwargs, original):
@@ -152,14 +133,6 @@ def watch(classes):
         wrapper = make(cls, original)
         _wrappers.add(wrapper.__code__)
         cls.__init__ = wrapper
-
-
-def _rows(framework, namespace=""):
-    return [spec.name for spec in CATALOG if spec.framework == framework and spec.namespace == namespace]
-
-
-def _size(jax, tree) -> int:
-    return sum(math.prod(leaf.shape) for leaf in jax.tree_util.tree_leaves(tree))
 
 
 # -- one adapter per framework: the classes to watch, counting a layer, counting a model ------------
@@ -326,25 +299,9 @@ class Linen:
         self.variables = {}
         watch([getattr(nn, name) for name in _rows("flax", "linen") if hasattr(nn, name)])
 
-    def _at(self, params, layer):
-        if isinstance(layer, self.nn.RNN):
-            return self._at(params, layer.cell)
-        if isinstance(layer, self.nn.Bidirectional):
-            parts = [self._at(params, rnn) for rnn in (layer.forward_rnn, layer.backward_rnn)]
-            return None if None in parts else sum(parts)
-        scope = getattr(layer, "scope", None)
-        if scope is None:
-            return None
-        node = params
-        for part in scope.path:
-            node = node.get(part) if hasattr(node, "get") else None
-            if node is None:
-                return None
-        return _size(self.jax, node)
-
     def layer(self, record):
         variables = self.variables.get(id(record["instance"]))
-        return None if variables is None else self._at(variables.get("params", {}), record["instance"])
+        return None if variables is None else linen_size(self.nn, self.jax, variables.get("params", {}), record["instance"])
 
     def model(self, value):
         return None
