@@ -18,4 +18,4 @@ def serve(arguments) -> int:
         server.start_tcp(arguments.host, arguments.port)
     else:
         server.start_io()
-    return 0
+    return server.exit_code

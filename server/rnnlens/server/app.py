@@ -3,13 +3,17 @@ feature lives in its own module under `features/` and only reads from here."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import sys
+import threading
 from dataclasses import dataclass
 from typing import Optional
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -70,6 +74,8 @@ class View:
 
 
 class RnnLensServer(LanguageServer):
+    exit_code = 0  # what `rnnlens serve` ends with: 1 after an `exit` without `shutdown`, as LSP asks
+
     def __init__(self) -> None:
         super().__init__(
             "rnnlens", __version__,
@@ -105,10 +111,28 @@ class RnnLensServer(LanguageServer):
             return None
         return View(document, 0, document.lines, self.encoding, frameworks, budget)
 
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """pygls' `_start_io_async` with two changes: messages are read by RnnLensProtocol.read (which
+        finds its way back after a wrong Content-Length), and the code pygls' `exit` handler passes
+        to sys.exit is kept in `exit_code` (pygls swallows the SystemExit)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        try:
+            asyncio.run(self.protocol.read(reader, self._stop_event))
+        except BrokenPipeError:
+            logging.getLogger("rnnlens").error("the client has gone: shutting down")
+        except SystemExit as stop:
+            self.exit_code = stop.code
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
     def report_server_error(self, error: Exception, source) -> None:
-        """Errors outside a request go to the log, not into a message box; a body that is not JSON
-        is answered with a ParseError."""
-        if isinstance(error, json.JSONDecodeError):
+        """Errors outside a request go to the log, not into a message box; a body that is not UTF-8
+        JSON is answered with a ParseError."""
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             self.protocol.answer_parse_error(error)
             return
         if isinstance(error, JsonRpcException):  # already answered to the client as an error response
