@@ -18,7 +18,8 @@ from rnnlens.present.labels import COMPACT, hint_label
 
 from .invariants import (analysed, apply_change, assert_well_formed, expected_hints, hints_of, line_lengths,
                          position_inside)
-from .rpc import (INVALID_PARAMS, METHOD_NOT_FOUND, PARSE_ERROR, REQUEST_CANCELLED, RawServer, frame, rng)
+from .rpc import (INVALID_PARAMS, METHOD_NOT_FOUND, PARSE_ERROR, REQUEST_CANCELLED, NoResponse, RawServer, frame,
+                  rng)
 from .sources import INTERESTING, mutate, neutral_edit, to_text
 
 DOCUMENT_BOUND = 20.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from ..analysis.findings import EXACT, LOWER_BOUND, Finding, Instantiation, ModelFinding, NotCounted
 from ..analysis.values import Origin
@@ -11,11 +11,23 @@ from ..core import Polynomial
 COMPACT, DETAILED = "compact", "detailed"
 BYTES_PER_PARAMETER = {"float32": 4, "bfloat16": 2, "float16": 2, "int8": 1}
 MAX_FORMULA_IN_HINT = 32
+# A hint sits inside the code line: names are cut to a readable length, the hover has them whole.
+MAX_NAME_IN_HINT = 24
+MAX_NAMES_IN_HINT = 3
+MAX_DETAILED_FORMULA = 120
 
 
 def _short(total: Polynomial) -> Optional[str]:
     text = str(total)
     return text if total.is_constant or len(text) <= MAX_FORMULA_IN_HINT else None
+
+
+def _unknown_names(names: Sequence[str]) -> str:
+    shown = [name if len(name) <= MAX_NAME_IN_HINT else name[:MAX_NAME_IN_HINT - 1] + "…"
+             for name in names[:MAX_NAMES_IN_HINT]]
+    if len(names) > MAX_NAMES_IN_HINT:
+        shown.append(f"{len(names) - MAX_NAMES_IN_HINT} more")
+    return ", ".join(shown)
 
 
 def hint_label(finding: Finding, style: str = COMPACT) -> str:
@@ -32,7 +44,7 @@ def hint_label(finding: Finding, style: str = COMPACT) -> str:
         flag = finding.cases[0][0].split("=")[0]
         label = f"{flag}: " + " | ".join(_short(c.total) for _, c in finding.cases) + " params"
     elif total is None or _short(total) is None:
-        names = ", ".join(total.unknowns if total is not None else [u.name for u in finding.unknowns]) or "a value"
+        names = _unknown_names(total.unknowns if total is not None else [u.name for u in finding.unknowns]) or "a value"
         label = f"? params — {names} unknown"
     else:
         label = f"{total} params"
@@ -41,7 +53,7 @@ def hint_label(finding: Finding, style: str = COMPACT) -> str:
         return f"{shown} · {finding.with_defaults.total} with defaults"
     if style == DETAILED and finding.count.formula:
         formula = finding.count.formula.rsplit(" = ", 1)[0]
-        if formula != str(total):
+        if formula != str(total) and len(formula) <= MAX_DETAILED_FORMULA:
             label += f" = {formula}"
     return label
 
@@ -56,7 +68,7 @@ def model_label(model: ModelFinding) -> str:
         return f"{model.name}: ≥ {total} params"
     if len(str(total)) <= MAX_FORMULA_IN_HINT:
         return f"{model.name}: {total} params"
-    return f"{model.name}: ? params — {', '.join(total.unknowns)} unknown"
+    return f"{model.name}: ? params — {_unknown_names(total.unknowns)} unknown"
 
 
 def instantiation_label(instantiation: Instantiation) -> str:
