@@ -241,18 +241,26 @@ def test_did_change_ranges_out_of_bounds_are_clamped_as_the_client_clamps_them(e
         server.assert_healthy()
 
 
+def comment_at(line: int, character: int) -> dict:
+    return {"range": rng((line, character), (line, character)), "text": "  # enc"}
+
+
 # pygls clamped each change's positions in place against its own copy of the text, split by str.splitlines (which
-# also breaks at \x0c, \x1c, \u2028...): RNN Lens's store then applied the edit somewhere else.
-@pytest.mark.parametrize("text,change", [
-    ("import torch.nn as nn\n\x0c\nx = 1\nrnn = nn.LSTM(3, 2)\n", {"range": rng((3, 19), (3, 19)), "text": "  # enc"}),
-    ("import torch.nn as nn\nx = '\u2028'; rnn = nn.LSTM(3, 2)\n", {"range": rng((1, 29), (1, 29)), "text": "  # enc"}),
-    ("import torch.nn as nn\n# \x1c\nrnn = nn.LSTM(3, 2)\ngru = nn.GRU(4, 8)\n",
-     {"range": rng((2, 19), (2, 19)), "text": "  # enc"}),
-], ids=["form_feed_line", "line_separator", "file_separator"])
-def test_an_edit_lands_where_the_client_made_it(raw_server, text, change):
+# also breaks at \x0c, \x1c, \u2028...) and mangled by a reversed range: RNN Lens's store then applied the edit
+# somewhere else.
+@pytest.mark.parametrize("text,changes", [
+    ("import torch.nn as nn\n\x0c\nx = 1\nrnn = nn.LSTM(3, 2)\n", [comment_at(3, 19)]),
+    ("import torch.nn as nn\nx = '\u2028'; rnn = nn.LSTM(3, 2)\n", [comment_at(1, 29)]),
+    ("import torch.nn as nn\n# \x1c\nrnn = nn.LSTM(3, 2)\ngru = nn.GRU(4, 8)\n", [comment_at(2, 19)]),
+    ("import torch.nn as nn\n# a comment\nx = 1\nrnn = nn.LSTM(3, 2)\n",
+     [{"range": rng((2, 0), (1, 0)), "text": ""}, comment_at(2, 19)]),  # deletes the comment, reversed
+], ids=["form_feed_line", "line_separator", "file_separator", "after_a_reversed_range"])
+def test_an_edit_lands_where_the_client_made_it(raw_server, text, changes):
     uri = raw_server.open("file:///lands.py", text)
-    raw_server.change(uri, [change], 2)
-    data = apply_change(text.encode(), change, "utf-16")
+    data = text.encode()
+    for version, change in enumerate(changes, 2):
+        raw_server.change(uri, [change], version)
+        data = apply_change(data, change, "utf-16")
     assert hints_of(raw_server.hints(uri)) == expected_hints(data, "utf-16")
 
 
