@@ -2,7 +2,8 @@
 
 - The reader finds a `Content-Length` header at the end of any line, in any case: after a body of the
   wrong length, pygls (which matches whole lines only) never finds a header again and drops every
-  later message; here the mistake costs at most the next message.
+  later message; here the mistake costs at most the next message. An absurd length is ignored
+  rather than allocated (pygls' MemoryError ends the server).
 - JSON that is not a JSON-RPC 2.0 message (no `"jsonrpc": "2.0"`, an id that is neither an integer
   nor a string, a top-level array, number or string) gets `InvalidRequest`, with the id when it can
   be read; pygls sends nothing.
@@ -37,6 +38,9 @@ logger = logging.getLogger("rnnlens")
 PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS, SERVER_NOT_INITIALIZED = -32700, -32600, -32602, -32002
 # At the end of a line, so that a header glued to the rest of a body of the wrong length is found.
 CONTENT_LENGTH = re.compile(rb"content-length:[ \t]*(\d+)[ \t]*\r?\n?$", re.IGNORECASE)
+# A longer body is taken for a garbled header: reading it would fail to allocate (and end the server),
+# or wait for bytes that never come. Far above any source file (the hardening tests serve 10 MB ones).
+MAX_BODY = 256 << 20
 
 
 class Rejected:
@@ -78,7 +82,8 @@ class RnnLensProtocol(LanguageServerProtocol):
                 return
             if line.strip():
                 match = CONTENT_LENGTH.search(line)
-                length = int(match.group(1)) if match else length
+                if match and int(match.group(1)) <= MAX_BODY:
+                    length = int(match.group(1))
                 continue
             if length is None:
                 continue
