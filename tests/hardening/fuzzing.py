@@ -193,9 +193,6 @@ KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
      lambda f: f.kind == "edited hint (clamped range)"),
     ("an annotated attribute without a value (test_files::test_an_annotated_attribute_without_a_value_…)",
      lambda f: f.kind == "exception AttributeError" and f.where == "analysis/syntax.py:dotted"),
-    ("a wrapper's unknowns have no reason (test_files::test_a_wrappers_unknowns_are_reported_with_their_reasons)",
-     lambda f: f.detail.startswith(("Bidirectional", "TimeDistributed", "RNN ", "StackedRNNCells"))
-     and ("unknown, no reason given" in f.detail or "no unknown named" in f.detail)),
 ]
 
 

@@ -764,10 +764,6 @@ def test_an_annotated_attribute_without_a_value_is_not_a_crash(annotation):
     assert label_at(data, analysis, "nn.LSTM(3, 2)") == "56 params"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): a Keras wrapper's count (Bidirectional, TimeDistributed, RNN of cells) is a formula in the "
-    "wrapped layer's unknown sizes, but the wrapper's `unknowns` do not carry them: `units` (a parameter of "
-    "`f`) has no reason in the hover or the JSON, and with a known input the wrapper names no unknown at all"))
 @pytest.mark.parametrize("source", [
     "from keras import layers\ndef f(units):\n    return layers.Bidirectional(layers.LSTM(units))\n",
     "from keras import layers\nx = layers.Input((5, 3))\ny = layers.TimeDistributed(layers.Dense(units))(x)\n",

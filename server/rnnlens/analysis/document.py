@@ -441,7 +441,7 @@ class Analyzer:
         self.link()
         ordered = sorted(self.sites.values(), key=lambda s: s.call.start_byte)
         index_of = {site.call.id: index for index, site in enumerate(ordered)}
-        findings = [self._finding(index, site, index_of) for index, site in enumerate(ordered)]
+        findings = _with_wrapped_unknowns([self._finding(index, site, index_of) for index, site in enumerate(ordered)])
         if self.parameter_values is None and any(not f.is_exact for f in findings):
             findings = self._with_defaults(findings, ordered)
         models = self._models(findings, index_of)
@@ -1054,6 +1054,25 @@ def _fully_known(value: Value) -> bool:
     if isinstance(value, Items):
         return all(_fully_known(item) for item in value.items)
     return isinstance(value, LayerRef)
+
+
+def _with_wrapped_unknowns(findings: List[Finding]) -> List[Finding]:
+    """A wrapper's count (Bidirectional, TimeDistributed, RNN of a cell) is a formula in its inner layers'
+    unknowns too: give the wrapper those unknowns, with their reasons, up the chain of wrappers."""
+    added: Dict[int, Dict[str, UnknownSize]] = {}
+    for finding in findings:
+        wrapper, seen = finding.wrapped_by, {finding.index}
+        while wrapper is not None and wrapper not in seen:  # mid-edit text can make a cycle
+            seen.add(wrapper)
+            outer = findings[wrapper]
+            names = set(outer.count.total.unknowns) if outer.count.total is not None else set()
+            known = {u.name for u in outer.unknowns}
+            for unknown in finding.unknowns:
+                if unknown.name in names and unknown.name not in known:
+                    added.setdefault(wrapper, {}).setdefault(unknown.name, unknown)
+            wrapper = outer.wrapped_by
+    return [replace(f, unknowns=f.unknowns + tuple(added[f.index].values())) if f.index in added else f
+            for f in findings]
 
 
 def _reasons_of(value: Value) -> List[Tuple[str, str]]:
