@@ -539,23 +539,12 @@ def test_defaults_are_used_in_the_corpus(report):
     assert any(label.startswith("default of hidden") for label in labels)
 
 
-def test_the_formula_names_only_what_the_unknowns_explain_for_unwrapped_layers(report):
+def test_the_formula_names_only_what_the_unknowns_explain(report):
+    """Every name in a count's formula is an unknown with its reason — a wrapper's too (Bidirectional,
+    RNN of a cell), whose formula is in its inner layer's names."""
     unexplained = [(path, entry["line"], entry["layer"], _names(entry["params_polynomial"]) - {
-        u["name"] for u in entry["unknowns"]}) for path, entry in _layers(report)
-        if entry["params_polynomial"] and entry["layer"] not in ("Bidirectional", "RNN")]
+        u["name"] for u in entry["unknowns"]}) for path, entry in _layers(report) if entry["params_polynomial"]]
     assert not [item for item in unexplained if item[3]]
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "GAP (provenance): a wrapper's count (keras `Bidirectional(LSTM(lstm_units))`, nnx `RNN(LSTMCell(...))`) "
-    "names its inner layer's unknowns (`lstm_units`) in its formula without listing them in its own `unknowns` "
-    "— `Analyzer._finding` collects unknowns from the wrapper's own arguments only, and a LayerRef argument "
-    "carries no reasons (`_reasons_of`)."))
-def test_the_formula_names_only_what_the_unknowns_explain_for_wrappers(report):
-    unexplained = [(path, entry["line"], entry["layer"]) for path, entry in _layers(report)
-                   if entry["params_polynomial"] and entry["layer"] in ("Bidirectional", "RNN")
-                   and _names(entry["params_polynomial"]) - {u["name"] for u in entry["unknowns"]}]
-    assert not unexplained
 
 
 def test_every_count_with_defaults_of_its_own_arguments_says_where_each_default_came_from(report):
@@ -564,14 +553,30 @@ def test_every_count_with_defaults_of_its_own_arguments_says_where_each_default_
             assert any(origin.startswith("default of") for origin in default["origins"]), (path, entry["line"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GAP (provenance): params_with_defaults is given with an empty `defaults` list when the defaults reach the "
-    "layer through another layer — a wrapper's inner layer (`Bidirectional(LSTM(lstm_units))`, "
-    "`nnx.RNN(nnx.LSTMCell(embed_dim, hidden_dim))`) or the input size from the layer before (`Dense(1)` after "
-    "it): `Analyzer._with_defaults` keeps only the layer's own arguments whose origins start with 'default of' "
-    "(`_arguments_of(twin)`); the inner layer's or the input's defaults are not carried over, so the hint says "
-    "'with defaults' without saying which."))
 def test_every_count_with_defaults_lists_its_defaults(report):
+    """Also when the defaults reach the layer through another one: a wrapper's inner layer
+    (`Bidirectional(LSTM(lstm_units))`) or the layer before it (`Dense(1)` after it)."""
     silent = [(path, entry["line"], entry["layer"]) for path, entry in _layers(report)
               if entry["params_with_defaults"] is not None and not entry["defaults"]]
     assert not silent
+
+
+def test_defaults_behind_a_layer_are_the_ones_its_count_rests_on(tmp_path):
+    """A wrapper lists its inner layer's defaults; the layer after it lists those behind its input size —
+    and not the ones behind the wrapper's own input, which its output does not depend on (here both
+    sizes are 128, so only asking the core whether the output depends on the input tells them apart)."""
+    record = analyse(tmp_path, """
+        import keras
+        from keras import layers
+
+        def build_model(embed_dim=128, lstm_units=64):
+            inputs = keras.Input((None,), dtype="int32")
+            x = layers.Embedding(1000, embed_dim)(inputs)
+            x = layers.Bidirectional(layers.LSTM(lstm_units))(x)
+            return keras.Model(inputs, layers.Dense(1)(layers.Dropout(0.5)(x)))
+    """)
+    bidirectional, dense = layer(record, "Bidirectional", 7), layer(record, "Dense", 8)
+    assert (bidirectional["params_with_defaults"], dense["params_with_defaults"]) == (98_816, 129)
+    assert {o.split(" at ")[0] for o in origins(bidirectional) if o.startswith("default")} == {
+        "default of embed_dim", "default of lstm_units"}
+    assert {o.split(" at ")[0] for o in origins(dense) if o.startswith("default")} == {"default of lstm_units"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Problem, Unknown, bind, count
@@ -43,6 +43,7 @@ class Site:
     # input_of / _to_core are under way for this site: met again, the layers form a cycle
     finding_input: bool = False
     finding_arguments: bool = False
+    finding_defaults: bool = False
 
 
 @dataclass
@@ -324,10 +325,34 @@ class Analyzer:
         size = self._size_value(result.output_size) if result.output_size is not None else \
             Opaque(f"{site.callee.name} output", "the layer's output size is not known")
         if isinstance(incoming, TensorRef):
-            return TensorRef(size, frozenset({site.call.id}) | incoming.producers, (), incoming.gaps)
+            return TensorRef(size, frozenset({site.call.id}) | incoming.producers, self._defaults_behind_output(site),
+                             incoming.gaps)
         # Whatever made this input is out of sight (`keras.ops.relu(x)`): a model total must say so.
         gap = (Origin(" ".join(text(argument).split())[:40], argument.start_byte),) if argument is not None else ()
         return TensorRef(size, frozenset({site.call.id}), (), gap)
+
+    def _defaults_behind_output(self, site: Site) -> Tuple[Origin, ...]:
+        """When counting with defaults: the defaults a layer's output size was computed from — its own
+        arguments', its wrapped layers', and its input's when it passes the input size on — so the next
+        layer's count says which defaults it rests on."""
+        if not self.evaluator.reads_defaults or site.finding_defaults:
+            return ()
+        site.finding_defaults = True  # a cycle in mid-edit text ends here
+        try:
+            origins: List[Origin] = []
+            for value in self._argument_values(site).values():
+                if isinstance(value, LayerRef) and value.call.id in self.sites:
+                    origins += self._defaults_behind_output(self.sites[value.call.id])
+                origins += [o for o in value.origins if o.label.startswith("default of ")]
+            incoming = self.input_of(site)
+            behind_input = [o for o in incoming.origins if o.label.startswith("default of ")] if incoming else []
+            if behind_input:  # does the output size depend on the input's? Count with the input as a symbol
+                probe = counted(site.callee.spec, self._core_arguments(site), Polynomial.symbol("input_size"))
+                if probe.output_size is not None and "input_size" in probe.output_size.unknowns:
+                    origins += behind_input
+            return tuple(dict.fromkeys(origins))
+        finally:
+            site.finding_defaults = False
 
     def _short(self, node: Node) -> str:
         source = " ".join(text(node).split())
@@ -375,7 +400,8 @@ class Analyzer:
             counted = self.count_site(before)
             if counted.output_size is not None:
                 value = self._size_value(counted.output_size)
-                value = _with_origins(value, (Origin(f"output of {before.callee.name}", before.call.start_byte),))
+                value = _with_origins(value, (Origin(f"output of {before.callee.name}", before.call.start_byte),)
+                                      + self._defaults_behind_output(before))
         elif site.applications:
             positional, keywords, _ = call_arguments(site.applications[0])
             argument = positional[0] if positional else keywords.get("inputs", (None, None))[1]
@@ -582,10 +608,18 @@ class Analyzer:
             result = alternative.count_site(twin)
             if result.total is None or not result.total.is_constant:
                 continue
-            used = tuple(argument for argument in alternative._arguments_of(twin)
-                         if any(origin.label.startswith("default of ") for origin in argument.origins))
-            findings[index] = replace(findings[index], with_defaults=result, defaults_used=used)
+            findings[index] = replace(findings[index], with_defaults=result,
+                                      defaults_used=alternative._defaults_used(twin))
         return findings
+
+    def _defaults_used(self, site: Site, seen: FrozenSet[int] = frozenset()) -> Tuple[ArgumentValue, ...]:
+        """The arguments, of the layer and of the layers it wraps, whose values rest on a default."""
+        used = [argument for argument in self._arguments_of(site)
+                if any(origin.label.startswith("default of ") for origin in argument.origins)]
+        for value in self._argument_values(site).values():
+            if isinstance(value, LayerRef) and value.call.id in self.sites and value.call.id not in seen:
+                used += self._defaults_used(self.sites[value.call.id], seen | {site.call.id})
+        return tuple(dict.fromkeys(used))
 
     def _argument_values_with_input(self, site: Site) -> List[Tuple[str, Optional[Node], Value]]:
         """(name, argument node or None for the call-time input, value) of each known argument."""
