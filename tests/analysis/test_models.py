@@ -273,3 +273,66 @@ def test_a_site_counts_only_the_branch_its_values_take(tmp_path):
     built = {layer["line"]: [b["line"] for b in layer["as_built"]] for layer in record["layers"]}
     assert built[line_of(BRANCHING, "nn.LSTM(h, h)")] == [line_of(BRANCHING, "lstm_model =")]
     assert built[line_of(BRANCHING, "nn.LSTM(h, h)") + 2] == [line_of(BRANCHING, "gru_model =")]
+
+
+HELPERS = """import torch.nn as nn
+
+def LSTM(input_size, hidden_size, **kwargs):
+    m = nn.LSTM(input_size, hidden_size, **kwargs)
+    for name, param in m.named_parameters():
+        param.data.uniform_(-0.1, 0.1)
+    return m
+
+def Linear(in_features, out_features, bias=True):
+    m = nn.Linear(in_features, out_features, bias=bias)
+    return m
+
+def either(flag, size):
+    if flag:
+        return nn.Linear(size, size)
+    return nn.GRU(size, size)
+
+class Encoder(nn.Module):
+    def __init__(self, hidden, layers=1, kind='lstm'):
+        super().__init__()
+        self.rnn = LSTM(hidden, hidden, num_layers=layers)
+        self.out = Linear(hidden, 3, bias=False)
+        self.unregistered = [Linear(hidden, 2)]
+        self.other = either(True, hidden)
+        if kind == 'lstm':
+            self.extra = Linear(hidden, 1)
+
+small = Encoder(8)
+deep = Encoder(8, layers=2, kind='gru')
+"""
+
+
+def test_layers_built_by_helper_functions_are_counted_with_the_calls_arguments(tmp_path):
+    record = source_json(tmp_path, HELPERS)
+    totals = {made["line"]: (made["status"], made["params"]) for made in record["instantiations"]}
+    lstm2 = lstm(8, 8) + 4 * 8 * (8 + 8) + 8 * 8
+    assert totals == {line_of(HELPERS, "small ="): ("lower_bound", lstm(8, 8) + 8 * 3 + linear(8, 1)),
+                      line_of(HELPERS, "deep ="): ("lower_bound", lstm2 + 8 * 3)}
+    model = model_named(record, "Encoder")
+    assert model["status"] == "unknown" and model["params_polynomial"] == "8·hidden²·layers + 8·hidden·layers + 3·hidden"
+    assert model["not_counted"] == [
+        "Linear(…) at line 23 (kept where the module does not register it)",
+        "either(…) at line 24 (built by a function of this file, and not countable)",
+        "Linear(…) at line 26 (built only if a condition that is not known holds)"]
+
+
+def test_a_weight_tied_to_a_helper_built_layer_counts_once(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "def Linear(i, o):\n"
+              "    m = nn.Linear(i, o, bias=False)\n"
+              "    return m\n\n"
+              "class M(nn.Module):\n"
+              "    def __init__(self, v, h):\n"
+              "        super().__init__()\n"
+              "        self.embed = nn.Embedding(v, h)\n"
+              "        self.out = Linear(h, v)\n"
+              "        self.out.weight = self.embed.weight\n\n"
+              "m = M(10, 4)\n")
+    record = source_json(tmp_path, source)
+    assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("exact", 40)]
+    assert model_named(record, "M")["params_polynomial"] == "h·v"

@@ -18,6 +18,7 @@ from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Problem, Unknown, bind, count
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
+from .layer_helpers import attribute_holding, helper_layers
 from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
 from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
@@ -124,6 +125,10 @@ class Analyzer:
         self.applications: List[Node] = []
         self.super_calls: List[Node] = []
         self._arguments: Dict[int, Tuple[Dict[str, Node], Dict[str, Node], list]] = {}
+        # A helper analysed with a call's arguments: its `**` parameter (the helper, the name) and the
+        # keywords the call gives it; and, per layer call, the values `**name` passes on.
+        self.keyword_splat: Optional[Tuple[Node, str, Dict[str, Value]]] = None
+        self._splatted: Dict[int, Dict[str, Value]] = {}
 
     # -- resolving names -------------------------------------------------------------------------
 
@@ -369,15 +374,40 @@ class Analyzer:
         known = self._arguments.get(site.call.id)
         if known is None:
             positional, keywords, _ = call_arguments(site.call)
-            binding = bind(site.callee.spec, positional, {name: pair[1] for name, pair in keywords.items()})
+            given = {name: pair[1] for name, pair in keywords.items()}
+            splat, splatted = self._keyword_splat(site.call)
+            if splatted is not None and not set(splatted) & set(given):  # both: Python raises TypeError
+                self._splatted[site.call.id] = splatted
+                given.update({name: splat for name in splatted})
+            binding = bind(site.callee.spec, positional, given)
             values = dict(binding.values)
             anchors = {name: keywords[name][0] if name in keywords else node for name, node in values.items()}
             known = self._arguments[site.call.id] = (values, anchors, list(binding.problems))
         return known
 
+    def _keyword_splat(self, call: Node) -> Tuple[Optional[Node], Optional[Dict[str, Value]]]:
+        """A layer call's `**kwargs` and the keywords it passes on, when `kwargs` is the `**` parameter of
+        the helper this analysis runs with a call's keywords; (None, None) when the unpacking is not seen."""
+        arguments = call.child_by_field_name("arguments")
+        splats = [c for c in arguments.named_children if c.type in ("list_splat", "dictionary_splat")] \
+            if arguments is not None else []
+        if self.keyword_splat is None or len(splats) != 1 or splats[0].type != "dictionary_splat":
+            return None, None
+        helper, name, passed = self.keyword_splat
+        unpacked = splats[0].named_children[0] if splats[0].named_children else None
+        binding = self.scopes.lookup(name, unpacked) if unpacked is not None and text(unpacked) == name else None
+        owner = self.scopes.owner_of(binding.node) if binding is not None else None
+        if owner is None or owner.id != helper.id or binding.node.type != "dictionary_splat_pattern":
+            return None, None
+        return splats[0], passed
+
+    def _argument_value(self, site: Site, name: str, node: Node, evaluator: Optional[Evaluator] = None) -> Value:
+        splatted = self._splatted.get(site.call.id, {})
+        return splatted[name] if name in splatted else (evaluator or self.evaluator).evaluate(node)
+
     def _argument_values(self, site: Site) -> Dict[str, Value]:
         nodes, _, _ = self._argument_nodes(site)
-        return {name: self.evaluator.evaluate(node) for name, node in nodes.items()}
+        return {name: self._argument_value(site, name, node) for name, node in nodes.items()}
 
     def input_of(self, site: Site) -> Optional[Value]:
         # Mid-edit text can make a layer its own wrapper or predecessor (`x = nn, H, k=1)` binds `H` to
@@ -422,7 +452,7 @@ class Analyzer:
         if refusals:  # Python itself would raise TypeError before the framework sees anything
             site.result = Count(spec.framework, spec.name, None, None, (), "", None, None, refusals, ())
             return site.result
-        if call_arguments(site.call)[2]:  # `**kwargs` / `*args`: arguments that cannot be seen
+        if call_arguments(site.call)[2] and site.call.id not in self._splatted:  # `**kwargs` / `*args` not seen
             unseen = Problem("info", f"cannot count {spec.name}: arguments passed with * or ** are not known")
             site.result = Count(spec.framework, spec.name, None, None, (), "", None, None, (unseen,),
                                 (Unknown("**kwargs", "arguments passed with * or ** are not known"),))
@@ -625,7 +655,7 @@ class Analyzer:
         """(name, argument node or None for the call-time input, value) of each known argument."""
         nodes, _, _ = self._argument_nodes(site)
         values: List[Tuple[str, Optional[Node], Value]] = [
-            (name, node, self.evaluator.evaluate(node)) for name, node in nodes.items()]
+            (name, node, self._argument_value(site, name, node)) for name, node in nodes.items()]
         spec = site.callee.spec
         if spec.input_argument is None and spec.kind != "shape":
             incoming = self.input_of(site)
@@ -685,7 +715,8 @@ class Analyzer:
         for value in domain:
             evaluator = Evaluator(self.scopes, self._evaluate_call, self.parameter_values,
                                   {clause.id: {text(variable): value}})
-            arguments = {name: self._to_core(evaluator.evaluate(node), name, site.call) for name, node in nodes.items()}
+            arguments = {name: self._to_core(self._argument_value(site, name, node, evaluator), name, site.call)
+                         for name, node in nodes.items()}
             counts.append(counted(spec, arguments, incoming))
         return tuple(counts) if all(c.total is not None and c.total.is_constant for c in counts) else ()
 
@@ -758,15 +789,16 @@ class Analyzer:
             not_counted += self._array_fields(scope.node, framework)
             submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
                               if start <= node.start_byte < end and self._is_local_class(node, name))
-            not_counted += [NotCounted(f"{name}(…)", node.start_byte, "built by a function of this file")
-                            for node, name in self.local_calls
-                            if start <= node.start_byte < end and self._is_local_function(node, name)]
+            helpers, left_out, held = helper_layers(self, scope.node, framework in REGISTERING_FRAMEWORKS,
+                                                    _CONDITIONAL)
+            not_counted += left_out
             base = self._local_base_of(scope.node)
             if base is not None:  # the layers a local base class builds are this model's too
                 submodels += ((text(base.child_by_field_name("name")), scope.node.start_byte),)
-            model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels)
+            model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels,
+                           helpers)
             if model is not None:
-                shared, uncertain = self._tied(scope.node, members)
+                shared, uncertain = self._tied(scope.node, members, held)
                 if shared:  # `self.decoder.weight = self.encoder.weight`: one tensor, counted once
                     model = replace(model, total=model.total - shared, trainable=model.trainable - shared)
                 if uncertain:  # tied or not depending on a value this tool does not know
@@ -798,16 +830,18 @@ class Analyzer:
         return any(function is not None and function.type in ("identifier", "attribute")
                    and (callee := self.callee(function)) is not None and callee.kind == "layer" for function in calls)
 
-    def _tied(self, class_node: Node, members: List[Finding]) -> Tuple[Polynomial, List[NotCounted]]:
+    def _tied(self, class_node: Node, members: List[Finding],
+              held: Dict[str, Count]) -> Tuple[Polynomial, List[NotCounted]]:
         """The size of tensors a model re-assigns from another of its modules (weight tying), which
         the framework counts once: `self.decoder.weight = self.encoder.weight` in a branch taken; and
-        the tyings under a condition that is not known (then the total itself is not known)."""
+        the tyings under a condition that is not known (then the total itself is not known). `held`:
+        the layers the file's helper functions build for attributes (`self.out = Linear(...)`)."""
         shared, uncertain = Polynomial(), []
-        holders = {}
+        holders = dict(held)
         for finding in members:
-            target = self._attribute_holding(finding)
+            target = attribute_holding(self._site_at(finding.span.start_byte))
             if target is not None:
-                holders[target] = finding
+                holders[target] = finding.count
         for node in self.scopes.attribute_assignments:
             if not class_node.start_byte <= node.start_byte < class_node.end_byte:
                 continue
@@ -822,24 +856,14 @@ class Analyzer:
             tied, origin = holders.get(module), holders.get(source)
             if tied is None or origin is None:
                 continue
-            mine = next((t for t in tied.count.tensors if t.name == tensor_name), None)
-            theirs = next((t for t in origin.count.tensors if t.name == source_name), None)
+            mine = next((t for t in tied.tensors if t.name == tensor_name), None)
+            theirs = next((t for t in origin.tensors if t.name == source_name), None)
             if mine is not None and theirs is not None and mine.shape == theirs.shape:
                 if state is None:
                     uncertain.append(NotCounted(left[5:], node.start_byte, f"may share {right[5:]}'s tensor"))
                 else:
                     shared = shared + mine.params
         return shared, uncertain
-
-    def _attribute_holding(self, finding: Finding) -> Optional[str]:
-        """`rnn` for a layer built as `self.rnn = nn.LSTM(...)`."""
-        call = self._site_at(finding.span.start_byte)
-        parent = call.parent
-        if parent is not None and parent.type == "assignment":
-            target = dotted(parent.child_by_field_name("left")) or ""
-            if target.startswith("self.") and target.count(".") == 1:
-                return target[5:]
-        return None
 
     def _array_fields(self, class_node: Node, framework: str) -> List[NotCounted]:
         """Arrays a JAX module keeps as fields (`self.bias = jnp.zeros(n)` in an eqx.Module) are
@@ -1025,10 +1049,13 @@ class Analyzer:
 
 
 def _total(name: str, span: Span, kind: str, framework: str, members: List[Finding], not_counted: List[NotCounted],
-           submodels: Tuple[Tuple[str, int], ...] = ()) -> Optional[ModelFinding]:
-    if not members and not not_counted and not submodels:
+           submodels: Tuple[Tuple[str, int], ...] = (),
+           helpers: Optional[Tuple[Polynomial, Polynomial]] = None) -> Optional[ModelFinding]:
+    """A model's total: its layers, and (`helpers`) the layers the file's functions build for it."""
+    if not members and not not_counted and not submodels and helpers is None:
         return None
-    total, trainable, counted = Polynomial(), Polynomial(), []
+    total, trainable = helpers or (Polynomial(), Polynomial())
+    counted = []
     for finding in sorted(members, key=lambda f: f.index):
         if finding.iterations:
             for iteration in finding.iterations:

@@ -1,0 +1,112 @@
+"""Layers a model builds through a function of its own file (fairseq's `def LSTM(input_size,
+hidden_size, **kwargs): m = nn.LSTM(...); ...; return m`): the helper is analysed with the call's
+arguments, and the layer it returns is counted where the model calls it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+from ..core import Count, Polynomial
+from .findings import NotCounted
+from .scopes import DEFINITION
+from .syntax import Node, call_arguments, dotted, text, walk
+from .values import LayerRef, Value
+
+if TYPE_CHECKING:
+    from .document import Analyzer
+
+# What a model total leaves out, and why, for each way a helper's layer escapes the count.
+NOT_REGISTERED = "kept where the module does not register it"
+IN_LOOP = "built in a loop"
+NOT_COUNTABLE = "built by a function of this file, and not countable"
+
+
+def helper_layers(analyzer: "Analyzer", class_node: Node, registering: bool, conditional: str) \
+        -> Tuple[Optional[Tuple[Polynomial, Polynomial]], List[NotCounted], Dict[str, Count]]:
+    """The total and trainable count of the layers `class_node` gets from the file's helper
+    functions, with the analyzer's values (None if it calls none); the calls that total leaves out;
+    and the counted layers by the attribute that holds them (`out` for `self.out = Linear(...)`)."""
+    counted, total, trainable, not_counted, held = False, Polynomial(), Polynomial(), [], {}
+    for call, name in analyzer.local_calls:
+        if not class_node.start_byte <= call.start_byte < class_node.end_byte:
+            continue
+        helper = _helper(analyzer, call, name)
+        if helper is None:
+            continue
+        label, state = f"{name}(…)", analyzer._branch_state(call.start_byte)
+        if state is False:
+            continue  # an arm the values do not take builds nothing
+        why = conditional if state is None else NOT_REGISTERED if registering and not analyzer._registered(call) \
+            else IN_LOOP if analyzer.scopes.in_loop(call) else None
+        result = returned_count(analyzer, call, helper) if why is None else None
+        if result is None or result.total is None:
+            not_counted.append(NotCounted(label, call.start_byte, why or NOT_COUNTABLE))
+            continue
+        counted, total, trainable = True, total + result.total, trainable + result.trainable
+        attribute = attribute_holding(call)
+        if attribute is not None:
+            held[attribute] = result
+    return (total, trainable) if counted else None, not_counted, held
+
+
+def attribute_holding(call: Node) -> Optional[str]:
+    """`rnn` for a layer built as `self.rnn = nn.LSTM(...)` (or `= LSTM(...)`, a helper's)."""
+    parent = call.parent
+    if parent is not None and parent.type == "assignment":
+        target = dotted(parent.child_by_field_name("left")) or ""
+        if target.startswith("self.") and target.count(".") == 1:
+            return target[5:]
+    return None
+
+
+def _helper(analyzer: "Analyzer", call: Node, name: str) -> Optional[Node]:
+    """The function of this file that `call` runs, if it builds a framework layer."""
+    function = call.child_by_field_name("function")
+    binding = analyzer.scopes.lookup(name, function) if "." not in name and function is not None else None
+    if binding is None or binding.kind != DEFINITION or not analyzer._is_local_function(call, name):
+        return None
+    analyzer.scopes.depend_on_body(binding, function)
+    return binding.node
+
+
+def returned_count(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[Count]:
+    """The count of the layer `helper` returns when `call` runs it; None when it returns something
+    else, or when the analysis has no depth left to follow it."""
+    from .document import MAX_INSTANTIATION_DEPTH
+
+    if analyzer.depth >= MAX_INSTANTIATION_DEPTH:
+        return None
+    parameter_values, _ = analyzer._binder(call, helper)
+    if parameter_values is None:
+        return None
+    inner = type(analyzer)(analyzer.module, [helper], analyzer.frameworks, parameter_values, analyzer.depth + 1)
+    inner.keyword_splat = _extra_keywords(analyzer, call, helper)
+    inner.discover()
+    inner.link()
+    returned = {value.call.id if isinstance(value, LayerRef) and value.call.id in inner.sites else None
+                for value in (inner.evaluator.evaluate(node.named_children[0]) for node in walk(helper)
+                              if node.type == "return_statement" and node.named_children)}
+    if len(returned) != 1 or None in returned:
+        return None  # several layers, or something else, depending on the path taken
+    return inner.count_site(inner.sites[returned.pop()])
+
+
+def _extra_keywords(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[Tuple[Node, str, Dict[str, Value]]]:
+    """The helper's `**kwargs` parameter and the call's keywords no other parameter takes (what
+    `**kwargs` then holds), valued where the call is; None if the helper has no such parameter."""
+    parameters = helper.child_by_field_name("parameters")
+    named, splat = set(), None
+    for parameter in parameters.named_children if parameters is not None else ():
+        name = parameter.child_by_field_name("name") if parameter.type.endswith("default_parameter") else \
+            next((c for c in parameter.named_children if c.type == "identifier"), None) \
+            if parameter.type in ("typed_parameter", "dictionary_splat_pattern") else parameter
+        if parameter.type == "dictionary_splat_pattern" and name is not None:
+            splat = text(name)
+        elif name is not None and name.type == "identifier":
+            named.add(text(name))
+    if splat is None:
+        return None
+    _, keywords, _ = call_arguments(call)
+    return helper, splat, {name: analyzer.evaluator.evaluate(value) for name, (_, value) in keywords.items()
+                           if name not in named}
