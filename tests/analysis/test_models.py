@@ -336,3 +336,29 @@ def test_a_weight_tied_to_a_helper_built_layer_counts_once(tmp_path):
     record = source_json(tmp_path, source)
     assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("exact", 40)]
     assert model_named(record, "M")["params_polynomial"] == "h·v"
+
+
+@pytest.mark.parametrize("edit", [("nn.Linear(i, o)", "nn.Linear(o, o)"), ("nn.GRU(h, h)", "nn.GRU(h, 8)")])
+def test_a_site_is_counted_again_when_a_helper_or_a_nested_model_it_builds_changes(edit):
+    from rnnlens.analysis.units import UnitCache, analyze
+
+    source = ("import torch.nn as nn\n\n"
+              "def Linear(i, o):\n"
+              "    m = nn.Linear(i, o)\n"
+              "    return m\n\n"
+              "class A(nn.Module):\n"
+              "    def __init__(self, h):\n"
+              "        super().__init__()\n"
+              "        self.rnn = nn.GRU(h, h)\n\n"
+              "class M(nn.Module):\n"
+              "    def __init__(self, h):\n"
+              "        super().__init__()\n"
+              "        self.out = Linear(h, 2)\n"
+              "        self.a = A(h)\n\n"
+              "m = M(4)\n")
+    cache = UnitCache()
+    analyze(source, cache=cache)
+    edited = source.replace(*edit)  # the same length: nothing moves, only the definition's text changes
+    totals = [[i.total for i in analysis.instantiations] for analysis in (analyze(edited, cache=cache),
+                                                                          analyze(edited))]
+    assert totals[0] == totals[1]

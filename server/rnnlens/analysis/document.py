@@ -550,6 +550,7 @@ class Analyzer:
         if parameter_values is None:
             return []
         inner = Analyzer(self.module, [factory], self.frameworks, parameter_values, self.depth + 1).run()
+        self.scopes.dependencies.extend(inner.dependencies)  # the count here changes when what it read does
         returned = [i for i in inner.instantiations if _returned(i.span, factory)]
         return [replace(i, span=Span.of(call), uses_defaults=i.uses_defaults or bool(used_defaults))
                 for i in returned[:1]]
@@ -592,6 +593,7 @@ class Analyzer:
             parameter_values, used_defaults = None, []
         analyzer = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1)
         inner = analyzer.run()
+        self.scopes.dependencies.extend(inner.dependencies)  # the count here changes when what it read does
         name_node = class_node.child_by_field_name("name")
         model = next((m for m in inner.models if m.kind == "class" and m.span.start_byte == name_node.start_byte), None)
         if model is None:

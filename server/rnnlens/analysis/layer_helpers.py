@@ -84,6 +84,7 @@ def returned_count(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[C
     inner.keyword_splat = _extra_keywords(analyzer, call, helper)
     inner.discover()
     inner.link()
+    analyzer.scopes.dependencies.extend(inner.scopes.dependencies)  # the count changes when what it read does
     returned = {value.call.id if isinstance(value, LayerRef) and value.call.id in inner.sites else None
                 for value in (inner.evaluator.evaluate(node.named_children[0]) for node in walk(helper)
                               if node.type == "return_statement" and node.named_children)}
