@@ -362,3 +362,23 @@ def test_a_site_is_counted_again_when_a_helper_or_a_nested_model_it_builds_chang
     totals = [[i.total for i in analysis.instantiations] for analysis in (analyze(edited, cache=cache),
                                                                           analyze(edited))]
     assert totals[0] == totals[1]
+
+
+def test_a_site_leaves_out_and_names_the_sub_models_it_does_not_count(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "class Enc(nn.Module):\n"
+              "    def __init__(self, h):\n"
+              "        super().__init__()\n"
+              "        self.rnn = nn.GRU(h, h)\n\n"
+              "class M(nn.Module):\n"
+              "    def __init__(self, h, cfg):\n"
+              "        super().__init__()\n"
+              "        self.out = nn.Linear(h, 2)\n"
+              "        self.enc = Enc(**cfg)\n"
+              "        self.plain = [Enc(h)]\n\n"
+              "m = M(4, {'h': 4})\n")
+    record = source_json(tmp_path, source)
+    # torch builds 130: the Linear and `self.enc`; the Enc in a plain list is no parameter of M.
+    assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("lower_bound", linear(4, 2))]
+    assert model_named(record, "M")["not_counted"] == ["Enc at line 13 (kept where the module does not register it)",
+                                                       "Enc at line 12 (unknown)"]

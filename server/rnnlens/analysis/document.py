@@ -103,6 +103,7 @@ MAX_REGISTRATION_DEPTH = 8
 REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
 _CONDITIONAL = "built only if a condition that is not known holds"
+_UNREGISTERED = "kept where the module does not register it"
 # Python containers: a module inside one is registered only if a framework container takes it.
 _PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
 
@@ -611,21 +612,59 @@ class Analyzer:
 
     def _built_nested(self, nested: List[Instantiation], class_node: Node) -> Tuple[List[Instantiation], List[NotCounted]]:
         """The models a class builds in turn with this analysis's values: only on the branches those
-        values take (an `if kind == "LSTM": ... else: ...` arm not taken builds nothing), and what the
-        total then leaves out (a model under a condition that is not known, or not counted exactly)."""
+        values take (an `if kind == "LSTM": ... else: ...` arm not taken builds nothing), only those the
+        framework registers, and what the total then leaves out (a model under a condition that is not
+        known, not counted exactly, or not followed at all)."""
         built, not_counted = [], []
+        calls = {call.start_byte: call for call, name in self.local_calls if self._is_local_class(call, name)}
+        registering = self._model_framework(class_node, set()) in REGISTERING_FRAMEWORKS
         for instantiation in nested:
             offset = instantiation.span.start_byte
             if not class_node.start_byte <= offset < class_node.end_byte or instantiation.total is None:
                 continue
             state = self._branch_state(offset)
-            if state is None:
-                not_counted.append(NotCounted(instantiation.model, offset, _CONDITIONAL))
+            why = _CONDITIONAL if state is None else _UNREGISTERED \
+                if registering and offset in calls and not self._registered(calls[offset]) else None
+            if why is not None:
+                not_counted.append(NotCounted(instantiation.model, offset, why))
             elif state:
                 built.append(instantiation)
                 if instantiation.status != EXACT:
                     not_counted.append(NotCounted(instantiation.model, offset, instantiation.status))
+        made = {i.span.start_byte for i in nested}
+        not_counted += [NotCounted(name, call.start_byte, self._not_followed(call)) for call, name in self.local_calls
+                        if class_node.start_byte <= call.start_byte < class_node.end_byte
+                        and call.start_byte not in made and self._not_followed(call)
+                        and self._branch_state(call.start_byte) is not False and self._is_model_class(call, name)]
         return built, not_counted
+
+    def _not_followed(self, call: Node) -> Optional[str]:
+        """Why a model this analysis builds is not counted with its values ("" when it has no layers)."""
+        if call_arguments(call)[2]:
+            return "arguments passed with * or ** are not known"
+        return "nested too deeply to follow" if self.depth >= MAX_INSTANTIATION_DEPTH else ""
+
+    def _is_model_class(self, call: Node, name: str) -> bool:
+        definition = self._local_definition(call, name)
+        return definition is not None and definition.type == "class_definition" \
+            and self._model_framework(definition, set()) is not None
+
+    def _submodels(self, class_node: Node, registering: bool) -> Tuple[Tuple[Tuple[str, int], ...], List[NotCounted]]:
+        """The file's models a class builds (`self.encoder = Encoder()`), by name and offset, whose totals
+        add to its own — those on a branch the known values take, that the framework registers; and the
+        ones left out (kept in a plain list, under a condition that is not known)."""
+        submodels, not_counted = [], []
+        for call, name in self.local_calls:
+            if not class_node.start_byte <= call.start_byte < class_node.end_byte or not self._is_local_class(call, name):
+                continue
+            state, name = self._branch_state(call.start_byte), name.split(".")[0]
+            if state is None:
+                not_counted.append(NotCounted(name, call.start_byte, _CONDITIONAL))
+            elif state and registering and not self._registered(call):
+                not_counted.append(NotCounted(name, call.start_byte, _UNREGISTERED))
+            elif state:
+                submodels.append((name, call.start_byte))
+        return tuple(submodels), not_counted
 
     def _with_defaults(self, findings: List[Finding], ordered: List[Site]) -> List[Finding]:
         """Count again reading each parameter as its default; where that makes an inexact count
@@ -785,12 +824,11 @@ class Analyzer:
                 not_counted_members = []
             not_counted = [NotCounted(callee.name, node.start_byte, "not in the catalog")
                            for node, callee in self.other_layers if start <= node.start_byte < end]
-            not_counted += [NotCounted(f.layer, f.span.start_byte, "kept where the module does not register it")
-                            for f in not_counted_members]
+            not_counted += [NotCounted(f.layer, f.span.start_byte, _UNREGISTERED) for f in not_counted_members]
             not_counted += [NotCounted(f.layer, f.span.start_byte, _CONDITIONAL) for f in conditional]
             not_counted += self._array_fields(scope.node, framework)
-            submodels = tuple((name.split(".")[0], node.start_byte) for node, name in self.local_calls
-                              if start <= node.start_byte < end and self._is_local_class(node, name))
+            submodels, left_out = self._submodels(scope.node, framework in REGISTERING_FRAMEWORKS)
+            not_counted += left_out
             helpers, left_out, held = helper_layers(self, scope.node, framework in REGISTERING_FRAMEWORKS,
                                                     _CONDITIONAL)
             not_counted += left_out
