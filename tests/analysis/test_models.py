@@ -382,3 +382,19 @@ def test_a_site_leaves_out_and_names_the_sub_models_it_does_not_count(tmp_path):
     assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("lower_bound", linear(4, 2))]
     assert model_named(record, "M")["not_counted"] == ["Enc at line 13 (kept where the module does not register it)",
                                                        "Enc at line 12 (unknown)"]
+
+
+def test_a_helper_called_in_a_loop_counts_once_per_iteration(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "def Cell(input_size, hidden_size, **kwargs):\n"
+              "    return nn.LSTMCell(input_size, hidden_size, **kwargs)\n\n"
+              "class Decoder(nn.Module):\n"
+              "    def __init__(self, hidden, layers):\n"
+              "        super().__init__()\n"
+              "        self.cells = nn.ModuleList([Cell(2 * hidden if i == 0 else hidden, hidden, bias=False)\n"
+              "                                    for i in range(layers)])\n\n"
+              "d = Decoder(4, 3)\n")
+    record = source_json(tmp_path, source)
+    expected = 4 * 4 * (8 + 4) + 2 * 4 * 4 * (4 + 4)
+    assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("exact", expected)]
+    assert model_named(record, "Decoder")["not_counted"] == ["Cell(…) at line 9 (built in a loop)"]

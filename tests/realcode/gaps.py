@@ -72,7 +72,6 @@ GAPS = {
     ("torch/stacked_cells.py", "site-inexact", "residual = ResidualGRU()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "site-inexact", "listener = PyramidalListener()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
-    ("torch/fairseq_style.py", "site-inexact", "decoder = LSTMDecoder("): LOWER_BOUND_NOW,
     ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
     ("torch/train_lstm.py", "defaults-missing", "self.rnn = nn.LSTM(args.input_dim"): STORE_TRUE,
     ("torch/fairseq_style.py", "as-built-missing", "m = nn.Embedding(num_embeddings"): HELPERS,

@@ -556,9 +556,11 @@ class Analyzer:
         return [replace(i, span=Span.of(call), uses_defaults=i.uses_defaults or bool(used_defaults))
                 for i in returned[:1]]
 
-    def _binder(self, call: Node, function: Node):
+    def _binder(self, call: Node, function: Node, evaluator: Optional[Evaluator] = None):
         """`ParameterValues` that give `function`'s parameters this call's arguments (defaults for
-        the rest), and the list that collects which defaults were used; None when the call unpacks."""
+        the rest), and the list that collects which defaults were used; None when the call unpacks.
+        `evaluator`: the one that values the arguments (an iteration's, in a loop)."""
+        evaluator = evaluator or self.evaluator
         given: Dict[str, Value] = {}
         names = _parameter_names(function)
         if names and names[0] == "self":
@@ -566,8 +568,8 @@ class Analyzer:
         positional, keywords, unpacking = call_arguments(call)
         if unpacking:
             return None, []
-        given.update({name: self.evaluator.evaluate(node) for name, node in zip(names, positional)})
-        given.update({name: self.evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
+        given.update({name: evaluator.evaluate(node) for name, node in zip(names, positional)})
+        given.update({name: evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
         at_call = Origin("argument at the call", call.start_byte)
         used_defaults: List[str] = []
 
@@ -739,27 +741,34 @@ class Analyzer:
     def _iterations(self, site: Site) -> Tuple[Count, ...]:
         """The layer's count in each iteration of the one loop it is built in, when that loop runs
         over a known range or sequence (`for i in range(3)`, `[... for i in range(LAYERS)]`)."""
-        loops = self.scopes.loops_around(site.call)
-        if len(loops) != 1:
+        evaluators = self.iteration_evaluators(site.call)
+        if evaluators is None:
             return ()
+        nodes, _, _ = self._argument_nodes(site)
+        spec = site.callee.spec
+        incoming = _to_size(self.input_of(site)) if spec.input_argument is None and spec.kind != "shape" else None
+        counts = []
+        for evaluator in evaluators:
+            arguments = {name: self._to_core(self._argument_value(site, name, node, evaluator), name, site.call)
+                         for name, node in nodes.items()}
+            counts.append(counted(spec, arguments, incoming))
+        return tuple(counts) if all(c.total is not None and c.total.is_constant for c in counts) else ()
+
+    def iteration_evaluators(self, node: Node) -> Optional[List[Evaluator]]:
+        """An evaluator for each iteration of the one loop `node` runs in, its variable bound to that
+        iteration's value, when the loop runs over a known range or sequence; None otherwise."""
+        loops = self.scopes.loops_around(node)
+        if len(loops) != 1:
+            return None
         loop = loops[0]
         clause = loop if loop.type == "for_statement" else \
             next((c for c in loop.named_children if c.type == "for_in_clause"), None)
         variable = clause.child_by_field_name("left") if clause is not None else None
         domain = self._domain(clause.child_by_field_name("right")) if variable is not None else None
         if variable is None or variable.type != "identifier" or domain is None:
-            return ()
-        nodes, _, _ = self._argument_nodes(site)
-        spec = site.callee.spec
-        incoming = _to_size(self.input_of(site)) if spec.input_argument is None and spec.kind != "shape" else None
-        counts = []
-        for value in domain:
-            evaluator = Evaluator(self.scopes, self._evaluate_call, self.parameter_values,
-                                  {clause.id: {text(variable): value}})
-            arguments = {name: self._to_core(self._argument_value(site, name, node, evaluator), name, site.call)
-                         for name, node in nodes.items()}
-            counts.append(counted(spec, arguments, incoming))
-        return tuple(counts) if all(c.total is not None and c.total.is_constant for c in counts) else ()
+            return None
+        return [Evaluator(self.scopes, self._evaluate_call, self.parameter_values, {clause.id: {text(variable): value}})
+                for value in domain]
 
     def _domain(self, iterable: Optional[Node]) -> Optional[List[Value]]:
         if iterable is None:

@@ -11,7 +11,7 @@ from ..core import Count, Polynomial
 from .findings import NotCounted
 from .scopes import DEFINITION
 from .syntax import Node, call_arguments, dotted, text, walk
-from .values import LayerRef, Value
+from .values import Evaluator, LayerRef, Value
 
 if TYPE_CHECKING:
     from .document import Analyzer
@@ -37,16 +37,21 @@ def helper_layers(analyzer: "Analyzer", class_node: Node, registering: bool, con
         label, state = f"{name}(…)", analyzer._branch_state(call.start_byte)
         if state is False:
             continue  # an arm the values do not take builds nothing
+        # In a loop: one count per iteration, when the loop runs over values that are known.
+        evaluators = analyzer.iteration_evaluators(call) if analyzer.scopes.in_loop(call) else [None]
         why = conditional if state is None else NOT_REGISTERED if registering and not analyzer._registered(call) \
-            else IN_LOOP if analyzer.scopes.in_loop(call) else None
-        result = returned_count(analyzer, call, helper) if why is None else None
-        if result is None or result.total is None:
+            else IN_LOOP if evaluators is None else None
+        results = [returned_count(analyzer, call, helper, evaluator) for evaluator in evaluators or ()] \
+            if why is None else [None]
+        if any(result is None or result.total is None for result in results):
             not_counted.append(NotCounted(label, call.start_byte, why or NOT_COUNTABLE))
             continue
-        counted, total, trainable = True, total + result.total, trainable + result.trainable
+        counted = True
+        for result in results:
+            total, trainable = total + result.total, trainable + result.trainable
         attribute = attribute_holding(call)
-        if attribute is not None:
-            held[attribute] = result
+        if attribute is not None and len(results) == 1:
+            held[attribute] = results[0]
     return (total, trainable) if counted else None, not_counted, held
 
 
@@ -70,18 +75,20 @@ def _helper(analyzer: "Analyzer", call: Node, name: str) -> Optional[Node]:
     return binding.node
 
 
-def returned_count(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[Count]:
-    """The count of the layer `helper` returns when `call` runs it; None when it returns something
-    else, or when the analysis has no depth left to follow it."""
+def returned_count(analyzer: "Analyzer", call: Node, helper: Node,
+                   evaluator: Optional[Evaluator] = None) -> Optional[Count]:
+    """The count of the layer `helper` returns when `call` runs it (its arguments valued by
+    `evaluator`: an iteration's, in a loop); None when it returns something else, or when the
+    analysis has no depth left to follow it."""
     from .document import MAX_INSTANTIATION_DEPTH
 
     if analyzer.depth >= MAX_INSTANTIATION_DEPTH:
         return None
-    parameter_values, _ = analyzer._binder(call, helper)
+    parameter_values, _ = analyzer._binder(call, helper, evaluator)
     if parameter_values is None:
         return None
     inner = type(analyzer)(analyzer.module, [helper], analyzer.frameworks, parameter_values, analyzer.depth + 1)
-    inner.keyword_splat = _extra_keywords(analyzer, call, helper)
+    inner.keyword_splat = _extra_keywords(evaluator or analyzer.evaluator, call, helper)
     inner.discover()
     inner.link()
     analyzer.scopes.dependencies.extend(inner.scopes.dependencies)  # the count changes when what it read does
@@ -93,7 +100,7 @@ def returned_count(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[C
     return inner.count_site(inner.sites[returned.pop()])
 
 
-def _extra_keywords(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[Tuple[Node, str, Dict[str, Value]]]:
+def _extra_keywords(evaluator: Evaluator, call: Node, helper: Node) -> Optional[Tuple[Node, str, Dict[str, Value]]]:
     """The helper's `**kwargs` parameter and the call's keywords no other parameter takes (what
     `**kwargs` then holds), valued where the call is; None if the helper has no such parameter."""
     parameters = helper.child_by_field_name("parameters")
@@ -109,5 +116,5 @@ def _extra_keywords(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[
     if splat is None:
         return None
     _, keywords, _ = call_arguments(call)
-    return helper, splat, {name: analyzer.evaluator.evaluate(value) for name, (_, value) in keywords.items()
+    return helper, splat, {name: evaluator.evaluate(value) for name, (_, value) in keywords.items()
                            if name not in named}
