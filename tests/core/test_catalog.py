@@ -71,3 +71,53 @@ def test_macs_count_each_weight_matrix_element_once(i, h, layers, bidirectional)
                                                   "bidirectional": bidirectional}, None, CATALOG)
     biases = (2 if bidirectional else 1) * layers * 2 * 4 * h
     assert result.macs_per_step.value == result.total.value - biases
+
+
+def _row(build, **extra):
+    from rnnlens.core.spec import Arg, LayerSpec
+
+    return LayerSpec("test", "Row", (Arg("size"),), build, **extra)
+
+
+def test_a_row_that_raises_on_an_odd_value_is_not_counted_and_says_so():
+    def build(c):
+        return c.sizes("size")[0]  # an IndexError on an empty tuple
+
+    result = count(_row(build), {"size": ()}, None, CATALOG)
+    assert result.total is None and not result.errors
+    assert result.unknowns and "cannot read" in result.problems[-1].message
+
+
+def test_a_tensor_no_framework_can_make_is_refused():
+    from rnnlens.core.spec import Built, tensor
+    from rnnlens.core.formula import term
+
+    def build(c):
+        size = c.size("size")
+        return Built((tensor("a", 2, 3), tensor("b", 3, size)), 6 + 3 * term(size), size)
+
+    assert count(_row(build), {"size": 4}, None, CATALOG).total.value == 18
+    negative = count(_row(build), {"size": -4}, None, CATALOG)
+    assert negative.total is None
+    assert negative.errors[0].message == "cannot create an array of shape (3, -4): negative dimension -4"
+    huge = count(_row(build), {"size": 2**62}, None, CATALOG)
+    assert huge.total is None and "overflows int64" in huge.errors[0].message
+    # An unknown size may be anything: only a framework that sees it can refuse it.
+    assert count(_row(build), {"size": Unknown("n")}, None, CATALOG).total is not None
+    # A table words the refusal as its framework does.
+    worded = count(_row(build, refuse_shape=lambda shape: "no"), {"size": 4}, None, CATALOG)
+    assert [p.message for p in worded.errors] == ["no"]
+
+
+def test_long_shapes_are_abbreviated_in_messages():
+    from rnnlens.core.spec import shape_text
+
+    assert shape_text((Polynomial.constant(2**32), Polynomial.symbol("n"))) == "4294967296, n"
+    assert shape_text(tuple(Polynomial.constant(3) for _ in range(4096))).endswith("3, … (4096 dimensions)")
+
+
+def test_huge_layer_counts_stay_exact_without_listing_every_layer():
+    result = count(CATALOG.get("torch", "LSTM"), {"input_size": 3, "hidden_size": 4, "num_layers": 10**7},
+                   None, CATALOG)
+    assert result.total.value == 4 * (4 * 3 + 4**2 + 8) + (10**7 - 1) * 4 * (4 * 4 + 4**2 + 8)
+    assert len(result.tensors) == 8

@@ -96,8 +96,38 @@ def test_layer_norm(shape, affine, bias):
                       lambda: state(torch.nn.LayerNorm(**arguments, device="meta")))
 
 
-@given(in_channels=st.integers(1, 64), out_channels=st.integers(1, 64), kernel=st.integers(1, 7),
+@given(in_channels=st.integers(1, 64), out_channels=st.integers(1, 64),
+       kernel=st.one_of(st.integers(1, 7), st.lists(st.integers(0, 4), max_size=3).map(tuple)),
        groups=st.sampled_from([1, 2, 4]), bias=st.booleans())
 def test_conv1d(in_channels, out_channels, kernel, groups, bias):
+    """torch keeps every entry of a kernel_size tuple, none included: weight (out, in / groups, *kernel)."""
     arguments = dict(in_channels=in_channels, out_channels=out_channels, kernel_size=kernel, groups=groups, bias=bias)
     build_and_compare(ours("torch", "Conv1d", arguments), lambda: state(torch.nn.Conv1d(**arguments, device="meta")))
+
+
+@pytest.mark.parametrize("layer, arguments", [
+    ("Linear", dict(in_features=-45, out_features=79)), ("Linear", dict(in_features=3, out_features=-1, bias=False)),
+    ("Embedding", dict(num_embeddings=-44, embedding_dim=2)), ("LayerNorm", dict(normalized_shape=(3, -3))),
+    ("LayerNorm", dict(normalized_shape=-1)), ("LayerNorm", dict(normalized_shape=(-3,), elementwise_affine=False)),
+    ("Conv1d", dict(in_channels=-4, out_channels=4, kernel_size=3)), ("Conv1d", dict(in_channels=4, out_channels=4,
+                                                                                       kernel_size=(3, -1))),
+    ("RNNCell", dict(input_size=-1, hidden_size=3)), ("GRUCell", dict(input_size=3, hidden_size=-1)),
+    # More bytes than an int64 can count: torch refuses before allocating anything.
+    ("LayerNorm", dict(normalized_shape=(2**32, 2**32))), ("Linear", dict(in_features=2**31, out_features=2**31)),
+    ("LayerNorm", dict(normalized_shape=[2**16] * 4)), ("LayerNorm", dict(normalized_shape=())),
+])
+def test_sizes_torch_cannot_allocate_are_refused(layer, arguments):
+    build_and_compare(ours("torch", layer, arguments), lambda: state(getattr(torch.nn, layer)(**arguments, device="meta")))
+
+
+@pytest.mark.parametrize("arguments", [dict(num_layers=1001), dict(num_layers=1200, bidirectional=True, proj_size=2)])
+def test_layers_past_the_listed_ones_are_counted_alike(arguments):
+    """Past MAX_LISTED_LAYERS the layers after the first are one stacked entry, and the count stays exact."""
+    from rnnlens.catalog.blocks import MAX_LISTED_LAYERS
+
+    result = ours("torch", "LSTM", dict(input_size=3, hidden_size=4, **arguments))
+    module = torch.nn.LSTM(3, 4, **arguments, device="meta")
+    parameters = list(module.parameters())
+    assert arguments["num_layers"] > MAX_LISTED_LAYERS
+    assert result.total.value == sum(p.numel() for p in parameters)
+    assert len(result.tensors) == 2 * len(parameters) // arguments["num_layers"]  # layer 0, then layers 1…L-1

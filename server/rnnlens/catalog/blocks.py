@@ -8,6 +8,10 @@ from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
 from ..core.spec import BIAS, TensorSpec, tensor
 
+# Stacked recurrent layers are listed one tensor per layer up to this many layers; past it, listing
+# them would cost more time than the analysis has (`num_layers=10**7`), for nothing a reader can use.
+MAX_LISTED_LAYERS = 1_000
+
 
 def gated_formula(gates: int, hidden: Polynomial, inputs: Polynomial, state: Polynomial, projection: int,
                   bias: bool) -> Term:

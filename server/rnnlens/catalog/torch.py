@@ -2,15 +2,21 @@
 
 Quirks encoded here: two bias vectors per gate (`bias_ih` and `bias_hh`, kept for cuDNN); `proj_size`
 adds `weight_hr`, shrinks `weight_hh` to (g·h, p) and makes later layers see D·p inputs; `nn.RNN`'s 4th
-positional argument is `nonlinearity`, not `bias`; the cells validate nothing at construction.
+positional argument is `nonlinearity`, not `bias`; the cells validate nothing at construction, so a
+negative size reaches the allocator, which refuses it, as it refuses a tensor of more bytes than an
+int64 counts; every entry of Conv1d's `kernel_size` tuple is a weight axis, however many there are.
 """
 
 from __future__ import annotations
 
-from ..core.formula import term
+from dataclasses import replace
+from typing import Optional, Tuple
+
+from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
-from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
-from .blocks import affine, gated_formula
+from ..core.spec import (BIAS, INT64_MAX, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, elements,
+                         negative_dimension, shape_text, tensor)
+from .blocks import MAX_LISTED_LAYERS, affine, gated_formula
 
 FRAMEWORK = "torch"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -132,18 +138,20 @@ def _stacked(mode: str):
         if directions > 1:
             first, later = directions * first, directions * later
         tensors = _layer_tensors(gates, hidden, c.input, state, projection, bias, directions, "0", Polynomial.constant(1))
-        if not layers.is_constant:
-            # The count stays exact as a polynomial in the number of layers: layer 0, then L - 1 alike.
-            tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
-                                      f"1…{layers - 1}", layers - 1)
-            return Built(tuple(tensors), first + term(layers - 1) * later, directions * state)
-        for layer in range(1, layers.value):
-            tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
-                                      str(layer), Polynomial.constant(1))
-        formula = first
-        if layers.value > 1:
-            formula = first + (layers.value - 1) * later if layers.value > 2 else first + later
-        return Built(tuple(tensors), formula, directions * state)
+        if layers.is_constant and layers.value <= MAX_LISTED_LAYERS:
+            for layer in range(1, layers.value):
+                tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
+                                          str(layer), Polynomial.constant(1))
+            formula = first
+            if layers.value > 1:
+                formula = first + (layers.value - 1) * later if layers.value > 2 else first + later
+            return Built(tuple(tensors), formula, directions * state)
+        # An unknown number of layers, or too many to list: the count stays exact (a polynomial in the
+        # number of layers), with layer 0 and then the L - 1 layers that are all alike.
+        last = layers.value - 1 if layers.is_constant else layers - 1
+        tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
+                                  f"1…{last}", layers - 1)
+        return Built(tuple(tensors), first + term(layers - 1) * later, directions * state)
 
     return build
 
@@ -161,11 +169,20 @@ def _cell(mode: str):
     return build
 
 
-NEGATIVE_CELL_SIZE = Check(
-    ("input_size", "hidden_size"),
-    lambda input_size, hidden_size: input_size < 0 or hidden_size < 0,
-    "Trying to create tensor with negative dimension",
-)
+# torch bounds a tensor's bytes, not its elements; read with the default dtype's size (a `dtype=`
+# argument of another width moves the bound by a factor of 2 or 4, for tensors of 2**60 elements).
+FLOAT32_BYTES = 4
+
+
+def _refused_shape(shape: Tuple[Polynomial, ...]) -> Optional[str]:
+    """What torch raises when it creates a tensor of this shape, if it refuses it."""
+    negative = negative_dimension(shape)
+    if negative is not None:
+        return f"Trying to create tensor with negative dimension {negative}: [{shape_text(shape)}]"
+    count = elements(shape)
+    if count is not None and count * FLOAT32_BYTES > INT64_MAX:
+        return f"Storage size calculation overflowed with sizes=[{shape_text(shape)}]"
+    return None
 
 
 def _linear(c: Config) -> Built:
@@ -179,28 +196,37 @@ def _embedding(c: Config) -> Built:
     return Built((table,), term(rows) * term(width), width)
 
 
+def _product(sizes) -> Term:
+    """The product of sizes; that of no sizes is 1 (a shape-() tensor holds one number)."""
+    result = term(sizes[0]) if sizes else term(1)
+    for size in sizes[1:]:
+        result = result * term(size)
+    return result
+
+
 def _layer_norm(c: Config) -> Built:
     shape = c.sizes("normalized_shape")
-    width = term(shape[0])
-    for dimension in shape[1:]:
-        width = width * term(dimension)
+    # The output is the input; only a normalized last axis says how wide it is.
+    output = shape[-1] if shape else None
     if not c.flag("elementwise_affine"):
-        return Built((), term(0), shape[-1])
+        return Built((), term(0), output)
     tensors = [tensor("weight", *shape, role=SCALE)]
-    formula = width
+    formula = _product(shape)
     if c.flag("bias"):
         tensors.append(tensor("bias", *shape, role=BIAS))
-        formula = 2 * width
-    return Built(tuple(tensors), formula, shape[-1])
+        formula = 2 * formula
+    return Built(tuple(tensors), formula, output)
 
 
 def _conv1d(c: Config) -> Built:
     outputs, groups = c.size("out_channels"), c.known("groups")
     # A polynomial cannot be divided by the group count, so grouped convolutions need a known input.
     inputs = c.size("in_channels") if groups == 1 else Polynomial.constant(c.known("in_channels") // groups)
-    kernel = c.sizes("kernel_size")[0]
-    tensors = [tensor("weight", outputs, inputs, kernel)]
-    formula = term(outputs) * term(inputs) * term(kernel)
+    # torch keeps every entry of a kernel_size tuple (`_single` checks no length): the weight is
+    # (out, in / groups, *kernel_size), whatever the number of entries, none included.
+    kernel = c.sizes("kernel_size")
+    tensors = [tensor("weight", outputs, inputs, *kernel)]
+    formula = _product((outputs, inputs) + kernel)
     if c.flag("bias"):
         tensors.append(tensor("bias", outputs, role=BIAS))
         formula = formula + term(outputs)
@@ -224,11 +250,11 @@ SPECS = (
               _stacked("GRU"), RNN_CHECKS + (NO_PROJ_CHECK,), "input_size"),
     LayerSpec(FRAMEWORK, "RNNCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True),
                                      Arg("nonlinearity", "tanh")) + FACTORY,
-              _cell("RNN"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+              _cell("RNN"), (), "input_size", kind="cell"),
     LayerSpec(FRAMEWORK, "LSTMCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True)) + FACTORY,
-              _cell("LSTM"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+              _cell("LSTM"), (), "input_size", kind="cell"),
     LayerSpec(FRAMEWORK, "GRUCell", (Arg("input_size"), Arg("hidden_size"), Arg("bias", True)) + FACTORY,
-              _cell("GRU"), (NEGATIVE_CELL_SIZE,), "input_size", kind="cell"),
+              _cell("GRU"), (), "input_size", kind="cell"),
     LayerSpec(FRAMEWORK, "Linear", (Arg("in_features"), Arg("out_features"), Arg("bias", True)) + FACTORY,
               _linear, (), "in_features", kind="common"),
     LayerSpec(FRAMEWORK, "Embedding", (Arg("num_embeddings"), Arg("embedding_dim"), Arg("padding_idx", None),
@@ -243,3 +269,5 @@ SPECS = (
                                     Arg("padding_mode", "zeros")) + FACTORY,
               _conv1d, CONV_CHECKS, "in_channels", kind="common"),
 )
+# Every row creates its tensors through torch's allocator, which refuses them in its own words.
+SPECS = tuple(replace(spec, refuse_shape=_refused_shape) for spec in SPECS)

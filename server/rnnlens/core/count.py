@@ -9,6 +9,7 @@ from .polynomial import IntLike, Polynomial, total
 from .spec import (
     REQUIRED,
     WEIGHT,
+    Built,
     Config,
     Count,
     LayerConfig,
@@ -105,13 +106,17 @@ def count(
     config = Config(spec, values, None if input_size is None else Polynomial.of(input_size), count_nested)
     try:
         built = spec.build(config)
+    except UNEXPECTED_VALUE:
+        # A value the row was not written for (a tuple where a size goes...): an honest "cannot count"
+        # rather than an exception out of the core, which would take the whole analysis with it.
+        unknown = Unknown(spec.name, "an argument has a value this tool cannot read")
+        return _not_counted(spec, problems, config, unknown, None)
     except MissingValue as missing:
-        config.unknowns.setdefault(missing.unknown.name, missing.unknown)
-        problems.append(Problem("info", f"cannot count {spec.name}: {missing.unknown.reason}", missing.argument))
-        return _uncounted(spec, problems, config.unknowns)
+        return _not_counted(spec, problems, config, missing.unknown, missing.argument)
 
     for child in built.children:
         problems.extend(child.problems)
+    problems.extend(_refused_shapes(spec, built))
     if any(problem.severity == "error" for problem in problems):
         return _uncounted(spec, problems, config.unknowns)
     tensors = tuple(Tensor(t.name, t.shape, t.params, t.trainable, t.role) for t in built.tensors)
@@ -132,8 +137,28 @@ def count(
     )
 
 
+# What a row or a check raises on a value it was not written for (never a refusal of the framework's).
+UNEXPECTED_VALUE = (TypeError, ValueError, ArithmeticError, IndexError, KeyError)
+
+
 def _uncounted(spec: LayerSpec, problems: Sequence[Problem], unknowns: Mapping[str, Unknown]) -> Count:
     return Count(spec.framework, spec.name, None, None, (), "", None, None, tuple(problems), tuple(unknowns.values()))
+
+
+def _not_counted(spec: LayerSpec, problems: list, config: Config, unknown: Unknown, argument: Optional[str]) -> Count:
+    config.unknowns.setdefault(unknown.name, unknown)
+    problems.append(Problem("info", f"cannot count {spec.name}: {unknown.reason}", argument))
+    return _uncounted(spec, problems, config.unknowns)
+
+
+def _refused_shapes(spec: LayerSpec, built: Built) -> Iterable[Problem]:
+    """The framework's refusal of the first tensor it cannot create (a negative size, or more elements
+    than its sizes can count): the checks cover what it validates by name, this what its arrays refuse."""
+    for t in built.tensors:
+        message = spec.refuse_shape(t.shape)
+        if message is not None:
+            yield Problem("error", message)
+            return
 
 
 def _run_checks(spec: LayerSpec, values: Mapping[str, Any]) -> Iterable[Problem]:
@@ -143,10 +168,11 @@ def _run_checks(spec: LayerSpec, values: Mapping[str, Any]) -> Iterable[Problem]
             continue
         try:
             failed = check.fails(**known)
-        except (TypeError, ValueError, ArithmeticError):
+            message = check.describe(known) if failed else ""
+        except UNEXPECTED_VALUE:  # a value the check was not written for: the framework's verdict is unknown
             continue
         if failed:
-            yield Problem(check.severity, check.describe(known), check.arguments[0])
+            yield Problem(check.severity, message, check.arguments[0])
             if check.severity == "error":
                 return  # the framework raises at its first complaint; what follows it never sees
 

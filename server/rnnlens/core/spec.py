@@ -19,6 +19,9 @@ REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 # with the input or state at every step (MACs); "statistic" tensors are never trained.
 WEIGHT, BIAS, TABLE, SCALE, STATISTIC = "weight", "bias", "table", "scale", "statistic"
 
+# Every framework sizes its arrays with int64: an array of more elements than that cannot be made.
+INT64_MAX = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -82,6 +85,40 @@ class TensorSpec:
         return result
 
 
+def negative_dimension(shape: Tuple[Polynomial, ...]) -> Optional[int]:
+    """The first dimension known to be negative, if any: no framework makes such an array."""
+    return next((d.value for d in shape if d.is_constant and d.value < 0), None)
+
+
+def elements(shape: Tuple[Polynomial, ...]) -> Optional[int]:
+    """The number of elements of a shape whose every dimension is known."""
+    if not all(d.is_constant for d in shape):
+        return None
+    result = 1
+    for dimension in shape:
+        result *= dimension.value
+    return result
+
+
+def shape_text(shape: Tuple[Polynomial, ...], shown: int = 16) -> str:
+    """The dimensions as a framework prints them, the first `shown` only: a message stays readable
+    even for the 4,096 sizes of `LayerNorm([3] * 4096)`."""
+    text = ", ".join(str(d.value) if d.is_constant else str(d) for d in shape[:shown])
+    return text + f", … ({len(shape)} dimensions)" if len(shape) > shown else text
+
+
+def refused_shape(shape: Tuple[Polynomial, ...]) -> Optional[str]:
+    """Why no framework can make an array of this shape, in general words: a table whose framework
+    words it its own way says so with `LayerSpec.refuse_shape`."""
+    negative = negative_dimension(shape)
+    if negative is not None:
+        return f"cannot create an array of shape ({shape_text(shape)}): negative dimension {negative}"
+    count = elements(shape)
+    if count is not None and count > INT64_MAX:
+        return f"cannot create an array of shape ({shape_text(shape)}): its element count overflows int64"
+    return None
+
+
 @dataclass(frozen=True)
 class Built:
     """What a table's build function returns for one configuration."""
@@ -107,6 +144,9 @@ class LayerSpec:
     kind: str = "recurrent"  # recurrent | cell | wrapper | common | shape
     # Distinguishes same-named classes of one framework (flax's "linen" and "nnx" cells).
     namespace: str = ""
+    # The framework's refusal of a tensor shape the build produced (a negative or overflowing size), if
+    # any: checked on every tensor in the order the layer creates them, after `checks`.
+    refuse_shape: Callable[[Tuple[Polynomial, ...]], Optional[str]] = refused_shape
 
     @property
     def positional(self) -> Tuple[Arg, ...]:
