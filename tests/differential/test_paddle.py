@@ -145,3 +145,27 @@ def test_embedding(num_embeddings, embedding_dim, padding, freeze, weight_attr, 
 def test_layer_norm(shape, affine, bias, weight_attr, bias_attr):
     compare("LayerNorm", dict(normalized_shape=shape, elementwise_affine=affine, bias=bias, weight_attr=weight_attr,
                               bias_attr=bias_attr))
+
+
+@pytest.mark.parametrize("layer, arguments", [
+    ("Linear", dict(in_features=-45, out_features=79)), ("Linear", dict(in_features=2**31, out_features=1)),
+    ("Embedding", dict(num_embeddings=2**31, embedding_dim=1)), ("LSTMCell", dict(input_size=3, hidden_size=2**31)),
+    # np.prod multiplies in int64, wrapping around: to 0, to a size past int32, to a negative size.
+    ("LayerNorm", dict(normalized_shape=[2**32, 2**32])), ("LayerNorm", dict(normalized_shape=[3] * 50)),
+    ("LayerNorm", dict(normalized_shape=[3] * 4096)),
+])
+def test_sizes_paddle_cannot_create_are_refused(layer, arguments):
+    compare(layer, arguments)
+
+
+@pytest.mark.parametrize("num_layers", ["relu", 2.0, None])
+def test_a_layer_count_that_is_no_int_is_refused(num_layers):
+    compare("LSTM", dict(input_size=3, hidden_size=4, num_layers=num_layers))
+
+
+def test_more_layers_than_listed_are_not_counted_and_say_why():
+    from rnnlens.catalog.blocks import MAX_LISTED_LAYERS
+
+    result = ours("paddle", "LSTM", dict(input_size=3, hidden_size=4, num_layers=10**7))
+    assert 10**7 > MAX_LISTED_LAYERS and result.total is None and not result.errors
+    assert "num_layers=10000000" in result.problems[-1].message

@@ -15,22 +15,25 @@ Quirks encoded here:
   as trainable.
 - `num_layers` below 1 still builds one layer (the loop only adds layers 2…n), none of it flat-named.
 - `Linear`'s weight is (in, out), transposed from torch; `LayerNorm`'s tensors are flat:
-  (prod(normalized_shape),); `weight_ho` is (hidden, proj).
+  (prod(normalized_shape),), a product numpy takes in int64, wrapping around; `weight_ho` is (hidden, proj).
 - Little is validated: dropout, time_major and types pass unchecked; a negative dimension fails paddle's
-  assertion in `create_parameter`. Where the layer packs its weights into one buffer (every cell with
-  exactly four tensors), `input_size=0` fails in the packing kernel, and the slid names above can make
-  the packing order run past its list (an IndexError): both are refusals here.
+  assertion in `create_parameter`, one past int32 its initialiser's op. Where the layer packs its weights
+  into one buffer (every cell with exactly four tensors), `input_size=0` fails in the packing kernel, and
+  the slid names above can make the packing order run past its list (an IndexError): both are refusals
+  here. A `num_layers` past MAX_LISTED_LAYERS is not counted: the sliding names make each layer's listing
+  differ, and paddle itself would build millions of layers one by one.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
+from typing import Optional, Tuple
 
 from ..core.formula import Term, term
 from ..core.polynomial import Polynomial
-from ..core.spec import BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, tensor
-from .blocks import gated_formula
+from ..core.spec import (BIAS, SCALE, TABLE, Arg, Built, Check, Config, LayerSpec, MissingValue, Unknown,
+                         refused_shape, tensor)
+from .blocks import MAX_LISTED_LAYERS, gated_formula
 
 FRAMEWORK = "paddle"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
@@ -47,6 +50,7 @@ BIDIRECTIONAL = ("bidirect", "bidirectional")
 CELL_TENSORS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 ATTRS = tuple(Arg(f"{name}_attr", None) for name in CELL_TENSORS)
 NAME = (Arg("name", None),)
+INT32_MAX = 2**31 - 1
 NEGATIVE_DIMENSION = "Expected every dim's size to be larger than or equal to 0, but the size of the {}-th dim is {}"
 
 
@@ -88,6 +92,11 @@ def _stacked(mode: str):
         cells = ("cell_fw", "cell_bw") if directions == 2 else ("cell",)
         state = Polynomial.constant(projection) if projection else hidden
         layers = max(c.known("num_layers"), 1)
+        if layers > MAX_LISTED_LAYERS:
+            # Flat names slide from one layer to the next (see above), so layers cannot be summed up as
+            # alike: past the bound, say so rather than build millions of tensors.
+            raise MissingValue("num_layers", Unknown(
+                "num_layers", f"num_layers={layers} is past the {MAX_LISTED_LAYERS:,} layers this tool lists"))
         tensors, blocks = [], []
         for layer in range(layers):
             inputs = c.input if layer == 0 else directions * state
@@ -147,7 +156,8 @@ def _packing_checks(projected: bool) -> tuple:
     def overflows(num_layers, direction, bias_ih_attr, bias_hh_attr, **projection) -> bool:
         cells = num_layers * (2 if direction in BIDIRECTIONAL else 1)
         named = cells * (2 + (not _off(bias_ih_attr)) + (not _off(bias_hh_attr)))
-        slots = ((0 if i % 4 < 2 else 2 * cells) + i // 4 * 2 + i % 2 for i in range(named))
+        # A slot grows with i within each residue of i mod 4, so the largest is among the last four.
+        slots = ((0 if i % 4 < 2 else 2 * cells) + i // 4 * 2 + i % 2 for i in range(max(named - 4, 0), named))
         return packs(num_layers, **projection) and max(slots, default=0) >= named
 
     return (
@@ -159,35 +169,33 @@ def _packing_checks(projected: bool) -> tuple:
     )
 
 
+# `range(1, num_layers)`, once the first layer is built.
+NUM_LAYERS_TYPE = Check(("num_layers",), lambda num_layers: not isinstance(num_layers, int),
+                        lambda num_layers: f"'{type(num_layers).__name__}' object cannot be interpreted as an integer")
+
+
 def _stacked_checks(mode: str) -> tuple:
     cell = "SimpleRNNCell" if mode == "SimpleRNN" else f"{mode}Cell"
-    # In paddle's order: the direction, then each cell's own checks as it is built, then the packing.
+    # In paddle's order: the direction, then each cell's own checks as it is built, the loop over the
+    # other layers, then the packing.
     return (DIRECTION_CHECK, _hidden_check(cell)) + (PROJ_CHECKS if mode == "LSTM" else ()) + (
-        NEGATIVE_INPUT,) + _packing_checks(mode == "LSTM")
+        NEGATIVE_INPUT, NUM_LAYERS_TYPE) + _packing_checks(mode == "LSTM")
 
 
 def _as_tuple(shape) -> tuple:
     return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
 
 
-def _negative_dimension(*shapes) -> str | None:
-    """paddle's complaint about the first tensor it creates with a negative dimension, if any."""
-    for shape in shapes:
-        for index, size in enumerate(shape):
-            if size < 0:
-                return NEGATIVE_DIMENSION.format(index, size)
-    return None
-
-
-def _dimension_check(arguments: tuple, shapes) -> Check:
-    """`shapes` gives, from the arguments, the shapes of the tensors the layer creates, in order."""
-    return Check(arguments, lambda **v: _negative_dimension(*shapes(**v)) is not None,
-                 lambda **v: _negative_dimension(*shapes(**v)))
-
-
-def _linear_shapes(in_features, out_features, weight_attr, bias_attr):
-    return [shape for shape, attr in (((in_features, out_features), weight_attr), ((out_features,), bias_attr))
-            if not _off(attr)]
+def _refused_shape(shape: Tuple[Polynomial, ...]) -> Optional[str]:
+    """What paddle raises when it creates a parameter of this shape: `create_parameter` asserts that
+    no size is negative, then the initialiser's op takes the sizes as int32."""
+    for index, size in enumerate(shape):
+        if size.is_constant and size.value < 0:
+            return NEGATIVE_DIMENSION.format(index, size.value)
+    too_large = next((size.value for size in shape if size.is_constant and size.value > INT32_MAX), None)
+    if too_large is not None:
+        return f"(OutOfRange) Integer value {too_large} exceeds int32 range [{-INT32_MAX - 1}, {INT32_MAX}]"
+    return refused_shape(shape)
 
 
 def _linear(c: Config) -> Built:
@@ -251,14 +259,15 @@ def _layer_norm(c: Config) -> Built:
     width: Term = term(shape[0]) if shape else term(1)
     for dimension in shape[1:]:
         width = width * term(dimension)
+    if width.value.is_constant and not -2**63 <= width.value.value < 2**63:
+        # np.prod multiplies in int64 and wraps around: [2**32, 2**32] makes tensors of shape (0,).
+        width = term((width.value.value + 2**63) % 2**64 - 2**63)
     tensors = tuple(tensor(name, width.value, role=role) for name, role in parts)
     formula = term(0) if not parts else width if len(parts) == 1 else 2 * width
     return Built(tensors, formula, shape[-1] if shape else None)
 
 
 LAYER_NORM_CHECKS = (
-    _dimension_check(("normalized_shape",) + NORM_FLAGS, lambda normalized_shape, **flags:
-                     [(math.prod(_as_tuple(normalized_shape)),)] * len(_norm_parts(**flags))),
     # np.prod of an empty shape is the float 1.0, which paddle refuses as a dimension.
     Check(("normalized_shape",) + NORM_FLAGS,
           lambda normalized_shape, **flags: _norm_parts(**flags) and not _as_tuple(normalized_shape),
@@ -296,9 +305,7 @@ SPECS = (
     _cell_row("LSTM", CELL_SIZES + ATTRS + PROJ + NAME, PROJ_CHECKS),
     _cell_row("GRU", CELL_SIZES + ATTRS + NAME),
     LayerSpec(FRAMEWORK, "Linear", (Arg("in_features"), Arg("out_features"), Arg("weight_attr", None),
-                                    Arg("bias_attr", None)) + NAME, _linear,
-              (_dimension_check(("in_features", "out_features", "weight_attr", "bias_attr"), _linear_shapes),),
-              "in_features", kind="common"),
+                                    Arg("bias_attr", None)) + NAME, _linear, (), "in_features", kind="common"),
     LayerSpec(FRAMEWORK, "Embedding", (Arg("num_embeddings"), Arg("embedding_dim"), Arg("padding_idx", None),
                                        Arg("max_norm", None), Arg("norm_type", 2.0))
               + tuple(Arg(name, default, keyword_only=True) for name, default in (
@@ -311,3 +318,5 @@ SPECS = (
                   ("weight_attr", None), ("bias_attr", None), ("name", None))),
               _layer_norm, LAYER_NORM_CHECKS, None, kind="common"),
 )
+# Every row creates its tensors with `create_parameter`, which refuses them in paddle's words.
+SPECS = tuple(replace(spec, refuse_shape=_refused_shape) for spec in SPECS)
