@@ -344,6 +344,28 @@ def test_batch_normalization(input_size, center, scale, renorm, trainable, clipp
                       built(lambda: layers.BatchNormalization(**arguments), (None, 5, input_size)))
 
 
+@pytest.mark.parametrize("axis", [(1, 2), [1, 2], (), "a", float("nan"), float("inf"), None, -1.0])
+def test_batch_normalization_takes_int_of_its_axis(axis):
+    build_and_compare(ours("keras", "BatchNormalization", {"axis": axis}, 7),
+                      built(lambda: layers.BatchNormalization(axis=axis), (None, 5, 7)))
+    if axis == -1:
+        assert ours("keras", "BatchNormalization", {"axis": 2.5}, 7).total == \
+            ours("keras", "BatchNormalization", {"axis": 2}, 7).total
+
+
+@pytest.mark.parametrize("axis", [(), [], (2.5,), ("a", 1), (None,), (-1, -1)])
+def test_layer_normalization_sorts_and_indexes_its_axes(axis):
+    build_and_compare(ours("keras", "LayerNormalization", {"axis": axis}, 7),
+                      built(lambda: layers.LayerNormalization(axis=axis), (None, 5, 7)))
+
+
+@pytest.mark.parametrize("layer, arguments", [("ConvLSTM1D", {"filters": -1, "kernel_size": 3}),
+                                              ("ConvLSTM1D", {"filters": 0, "kernel_size": 3})])
+def test_a_negative_weight_size_is_refused_by_add_weight(layer, arguments):
+    build_and_compare(ours("keras", layer, arguments, 7),
+                      built(lambda: getattr(layers, layer)(**arguments), (None, 3, 6, 7)))
+
+
 @given(filters=st.integers(1, 32), channels=st.integers(1, 32), kernel=st.sampled_from([1, 3, (5,)]),
        groups=st.sampled_from([1, 2, 4]), use_bias=st.booleans(), lora_rank=st.sampled_from([None, 2]),
        padding=st.sampled_from(["valid", "same", "causal"]), trainable=trainable)

@@ -50,7 +50,10 @@ from ..core.spec import (
     MissingValue,
     TensorSpec,
     Unknown,
+    negative_dimension,
     prefixed,
+    refused_shape,
+    shape_text,
     tensor,
 )
 
@@ -433,7 +436,40 @@ def _both_bounds_reversed(clipping: dict) -> bool:
     return rmax is not None and rmin is not None and rmax < rmin
 
 
+def _int_problem(axis: Any) -> Tuple[Optional[int], Optional[str]]:
+    """`int(axis)`, as BatchNormalization takes it, or what Python says when it cannot."""
+    if isinstance(axis, LayerConfig):  # Keras would be handed the layer object itself
+        return None, f"int() argument must be a string, a bytes-like object or a real number, not '{axis.layer}'"
+    try:
+        return int(axis), None
+    except (TypeError, ValueError, OverflowError) as error:
+        return None, str(error)
+
+
+def _axes(axis: Any) -> Optional[List[Any]]:
+    """LayerNormalization's axes, sorted as its `build` sorts them; None when one is not known."""
+    axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    if any(isinstance(a, (Unknown, Polynomial)) for a in axes):
+        return None
+    return sorted(axes)
+
+
+def _axes_problem(axis: Any) -> Optional[str]:
+    """What LayerNormalization's `build` raises on these axes: sorting them, or indexing the input's
+    shape with them."""
+    try:
+        axes = _axes(axis)
+    except TypeError as error:
+        return str(error)
+    if axes is None:  # the check cannot say: skipped, and the row says the axis is unknown
+        raise TypeError("an axis is not known statically")
+    wrong = [a for a in axes if not isinstance(a, int)]
+    return f"tuple indices must be integers or slices, not {type(wrong[0]).__name__}" if wrong else None
+
+
 BATCH_NORM_CHECKS = (
+    # `self.axis = int(axis)`, first thing after `Layer.__init__`: a tuple of axes is refused.
+    Check(("axis",), lambda axis: _int_problem(axis)[1] is not None, lambda axis: _int_problem(axis)[1]),
     Check(("renorm", "renorm_clipping"), lambda **v: bool(set(_clipping(**v)) - set(RENORM_KEYS)),
           lambda **v: f"Received invalid keys for `renorm_clipping` argument: {_clipping(**v)}. "
                       f"Supported values: {RENORM_KEYS}."),
@@ -555,6 +591,9 @@ def _under(prefix: str, tensors: Iterable[TensorSpec]) -> Tuple[TensorSpec, ...]
 
 
 def _product(sizes: Sequence[Polynomial]) -> Term:
+    """The product of sizes; that of no sizes is 1 (a shape-() weight holds one number)."""
+    if not sizes:
+        return term(1)
     result = term(sizes[0])
     for size in sizes[1:]:
         result = result * term(size)
@@ -720,8 +759,10 @@ def _conv1d(c: Config) -> Built:
 
 
 def _layer_norm(c: Config) -> Built:
-    axis = c.known("axis")
-    shape = tuple(_axis_size(c, a) for a in (sorted(axis) if isinstance(axis, (list, tuple)) else [axis]))
+    axes = _axes(c.known("axis"))
+    if axes is None:
+        raise MissingValue("axis", Unknown("axis", "an axis is not known statically"))
+    shape = tuple(_axis_size(c, a) for a in axes)
     rms, trainable = c.flag("rms_scaling"), c.flag("trainable")
     tensors, formula = [], term(0)
     if c.flag("scale") or rms:
@@ -734,7 +775,7 @@ def _layer_norm(c: Config) -> Built:
 
 
 def _batch_norm(c: Config) -> Built:
-    size, trainable = _axis_size(c, int(c.known("axis"))), c.flag("trainable")
+    size, trainable = _axis_size(c, _int_problem(c.known("axis"))[0]), c.flag("trainable")
     tensors = []
     if c.flag("scale"):
         tensors.append(tensor("gamma", size, role=SCALE, trainable=trainable))
@@ -764,11 +805,19 @@ def _input_layer(c: Config) -> Built:
     return Built((), term(0), _last_dimension(c, _either(shape, batch_shape)))
 
 
+def _refused_shape(shape: Tuple[Polynomial, ...]) -> Optional[str]:
+    """What `add_weight` raises on a shape with a negative size (`standardize_shape`, printing a tuple)."""
+    if negative_dimension(shape) is not None:
+        text = shape_text(shape) + ("," if len(shape) == 1 else "")
+        return f"Cannot convert '({text})' to a shape. Negative dimensions are not allowed."
+    return refused_shape(shape)
+
+
 def _row(name: str, signature: Tuple[Arg, ...], build, checks: Tuple[Check, ...] = (), kind: str = "recurrent",
          keywords: Tuple[Arg, ...] = (), own_input_dim: bool = False) -> LayerSpec:
     """A layer whose `**kwargs` reach `Layer.__init__`."""
     return LayerSpec(FRAMEWORK, name, _signature(signature, keywords), build,
-                     _layer_checks(name, not own_input_dim) + checks, None, kind=kind)
+                     _layer_checks(name, not own_input_dim) + checks, None, kind=kind, refuse_shape=_refused_shape)
 
 
 SPECS = (
@@ -803,6 +852,8 @@ SPECS = (
               "You passed `rms_scaling=True`, which is deprecated. This argument incorrectly scales the input by the "
               "variance, not the root mean square. To correctly use RMS Normalization, please use "
               "`keras.layers.RMSNormalization` instead.", severity="warning"),
+        # When the layer is built, after the warning.
+        Check(("axis",), lambda axis: _axes_problem(axis) is not None, _axes_problem),
     ), kind="common", keywords=_keywords(rms_scaling=False)),
     _row("BatchNormalization", BATCH_NORM, _batch_norm, BATCH_NORM_CHECKS, kind="common"),
     _row("Conv1D", CONV1D, _conv1d, CONV1D_CHECKS + (_lora_check("kernel_constraint", "kernel"),), kind="common",
