@@ -75,10 +75,9 @@ EXPECTED = {"nn.LSTM(3, H)": "144 params", "nn.GRU(2, 5)": "135 params", "nn.RNN
 INTACT_AROUND = ["x = = 3", ")", "]]]", "'abc", "return return", "else:", "    ", "\tx = 1", "x = 1 +",
                  "print 'hello'", "1 = x", "$", "?", "x ==", "def", "class :", "if x", "@", "lambda:",
                  "import", "from . import", "for in", "with", "x = yield yield"]
-# tree-sitter's error recovery joins the next line into these; the constructor there is lost (see
-# the report: `import` followed by `a = nn.LSTM(…)` even becomes `import nn.LSTM`, rebinding `nn`).
-LOSES_THE_NEXT_LINE = {"def", "class :", "if x", "@", "lambda:", "import", "from . import", "for in", "with",
-                       "x = 1 +", "x =="}
+# tree-sitter's error recovery joins the next line into many of these (`import` followed by
+# `a = nn.LSTM(…)` even becomes `import nn.LSTM`, rebinding `nn`): syntax.repaired parses again without
+# the broken line.
 
 
 def _with_broken_line(broken: str, after: int) -> str:
@@ -96,11 +95,7 @@ def _lost(broken: str) -> List[str]:
     return problems
 
 
-@pytest.mark.parametrize("broken", [
-    pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: tree-sitter's error recovery folds the next line into the broken statement, and "
-        "Analyzer.discover skips calls with has_error (or the folded import rebinds `nn`)")))
-    if b in LOSES_THE_NEXT_LINE else b for b in INTACT_AROUND])
+@pytest.mark.parametrize("broken", INTACT_AROUND)
 def test_a_syntax_error_anywhere_leaves_every_intact_constructor_its_count(broken):
     assert _lost(broken) == []
 
@@ -131,16 +126,7 @@ def _torch_seeds() -> Dict[str, bytes]:
     return {name: data for name, data in seeds().items() if b"torch" in data}
 
 
-CLASS_TURNED_ERROR = (
-    "BUG: an unclosed bracket after a class's last method (`    def forward(sel` at the end of the file) "
-    "turns the class_definition into an ERROR node, so Scopes.class_attribute no longer follows `self.x`: "
-    "the LSTM in __init__ drops from a count to a formula in self.x (the server shows the same flicker "
-    "while typing; stability.carry_over restores only findings that vanished, not ones that changed)")
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=CLASS_TURNED_ERROR)) if n.endswith("torch/tagger.py")
-    else n for n in sorted(_torch_seeds())])
+@pytest.mark.parametrize("name", sorted(_torch_seeds()))
 def test_a_truncated_file_keeps_the_constructors_before_the_cut(name):
     data = _torch_seeds()[name]
     full = analysed(data)
@@ -159,7 +145,8 @@ def test_a_truncated_file_keeps_the_constructors_before_the_cut(name):
                 assert now.get(finding.span.start_byte) == hint_label(finding), (name, cut, finding.layer)
 
 
-@pytest.mark.xfail(strict=True, reason=CLASS_TURNED_ERROR)
+# An unclosed bracket after a class's last method turns the class_definition into an ERROR node, and
+# `self.h` would no longer be followed: syntax.repaired parses again without the broken line.
 @pytest.mark.parametrize("tail", ["    def forward(sel", "    def forward(self", "    x = (", "    def f(self):\n        x = ["])
 def test_an_unclosed_bracket_at_the_end_of_a_class_keeps_self_sizes(tail):
     source = HEADER + "class M(nn.Module):\n    def __init__(self):\n        self.h = 4\n        self.rnn = nn.LSTM(3, self.h)\n"
@@ -346,15 +333,6 @@ def test_reporting_many_constructors_costs_about_what_analysing_them_does():
     assert reporting <= 2 * analysing + 1.0, (analysing, reporting)
 
 
-LONG_LINE_BUG = (
-    "BUG (performance): positions.LineIndex converts in O(length of the line) per call — it slices the line, "
-    "decodes the prefix and counts UTF-16 units in a Python loop — ≈ 2 ms per UTF-16 conversion on a 1 MB "
-    "line. Since e0b9f3f the server builds a version's hints once and the inlay-hint request no longer shows "
-    "it (≈ 3 s per request with 100 constructors on a 1 MB line before, ≈ 110 s with 5,000); a range request "
-    "near the end of such a line still pays ≈ 0.5 s per LineIndex.offset")
-
-
-@pytest.mark.xfail(strict=True, reason=LONG_LINE_BUG)
 def test_positions_on_a_megabyte_line_cost_little():
     from rnnlens.positions import LineIndex
     data = ("é = 1; layers = [" + "nn.LSTM(3, 2), " * ((1 << 20) // 15) + "]").encode()

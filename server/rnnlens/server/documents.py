@@ -54,7 +54,7 @@ class Document:
         if self.tree is not None:
             self.tree.edit(start, end, new_end, _point(old, start), _point(old, end), _point(self.source, new_end))
         self._edits.append(ByteEdit(start, end, new_end))
-        self.lines = LineIndex(self.source)
+        self.lines = self.lines.edited(start, end, new_end, self.source)
         self._analyses.clear()
 
     def analysis(self, frameworks: Sequence[str], time_budget: Optional[float] = None) -> DocumentAnalysis:
