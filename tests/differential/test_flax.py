@@ -176,6 +176,22 @@ def test_linen_embed(num_embeddings, features):
         jax.eval_shape(lambda x: layer.init(KEY, x), jax.ShapeDtypeStruct((1, 3), jnp.int32))))
 
 
+@pytest.mark.parametrize("layer, arguments, inputs", [
+    ("Dense", dict(features=-1), jax.ShapeDtypeStruct((1, 3), jnp.float32)),
+    ("Dense", dict(features=-1, use_bias=False), jax.ShapeDtypeStruct((1, 3), jnp.float32)),
+    ("Embed", dict(num_embeddings=16, features=-1), jax.ShapeDtypeStruct((1, 3), jnp.int32)),
+    ("Embed", dict(num_embeddings=-16, features=2), jax.ShapeDtypeStruct((1, 3), jnp.int32)),
+])
+def test_linen_negative_sizes_are_refused_when_init_makes_the_parameters(layer, arguments, inputs):
+    """linen checks no size, but `init` cannot make an array with a negative dimension. jax's words
+    depend on the initialiser (and on tracing), so only the refusal itself is compared."""
+    result = ours("linen", layer, arguments, 3)
+    assert result.total is None and result.errors
+    with pytest.raises(Exception):
+        module = getattr(nn, layer)(**arguments)
+        jax.eval_shape(lambda x: module.init(KEY, x), inputs)
+
+
 @given(input_size=sizes, use_bias=st.booleans(), use_scale=st.booleans(), feature_axes=st.sampled_from([-1, (-1,)]))
 def test_linen_layer_norm(input_size, use_bias, use_scale, feature_axes):
     arguments = dict(use_bias=use_bias, use_scale=use_scale, feature_axes=feature_axes)
