@@ -319,6 +319,11 @@ def test_layers_built_by_helper_functions_are_counted_with_the_calls_arguments(t
         "Linear(…) at line 23 (kept where the module does not register it)",
         "either(…) at line 24 (built by a function of this file, and not countable)",
         "Linear(…) at line 26 (built only if a condition that is not known holds)"]
+    # The helper's layer, as built at each site: once where one size is built, not at all where two are.
+    built = {layer["line"]: [(b["line"], b["params"]) for b in layer["as_built"]] for layer in record["layers"]}
+    assert built[line_of(HELPERS, "m = nn.LSTM")] == [(line_of(HELPERS, "small ="), lstm(8, 8)),
+                                                       (line_of(HELPERS, "deep ="), lstm2)]
+    assert built[line_of(HELPERS, "m = nn.Linear")] == [(line_of(HELPERS, "deep ="), 8 * 3)]
 
 
 def test_a_weight_tied_to_a_helper_built_layer_counts_once(tmp_path):

@@ -15,15 +15,6 @@ STORE_TRUE = (
     "GAP: `add_argument('--bidirectional', action='store_true')` has the implicit default False, but "
     "`Evaluator._option` (values.py) reads only an explicit `default=`: `args.bidirectional` is 'a command-line "
     "option without a default', so the LSTM (2,106,880 with the argparse defaults) gets no params_with_defaults.")
-HELPERS = (
-    "BUG (a wrong exact number): the layers are built by the file's own helper functions (fairseq's `def "
-    "LSTM(input_size, hidden_size, **kwargs): m = nn.LSTM(…); …; return m`, `Embedding(…)`, `Linear(…)`), and "
-    "a call of a local function that does not return one of the file's model classes is dropped without a "
-    "trace: `Analyzer._through_factory` finds no returned Instantiation, and the class model's `submodels` "
-    "(units.py `_with_submodels`) skip names that are not model classes instead of listing them as not "
-    "counted — so the class and its sites state 'exact 0'. Needed: analyse such a helper with the call's "
-    "arguments (as `_through_factory` does for models) and count the layer it returns; failing that, a "
-    "lower bound naming the call.")
 OBJECTS = (
     "GAP: a model assembled from sub-models passed in as objects (`Seq2Seq(enc, dec, device)`, the "
     "bentrevett/pytorch-seq2seq pattern) gets no site: Seq2Seq has no layer of its own, so no class model, and "
@@ -56,11 +47,9 @@ LINEN_DEFAULTS = (
 
 LOWER_BOUND_NOW = (
     "GAP (honest now, not exact): the layers built here escape the analysis — a size carried from one loop "
-    "iteration to the next (`in_dim = hidden * 2` at the end of the body), or layers made by a helper "
-    "function of the file (fairseq's `def LSTM(...): m = nn.LSTM(...); return m`) — so the total is a lower "
-    "bound listing them as not counted, where the framework builds more. Needed: iterating the loop body "
-    "with its carried values; analysing the helper with the call's arguments as `_through_factory` does for "
-    "model classes.")
+    "iteration to the next (`in_dim = hidden * 2` at the end of the body) — so the total is a lower bound "
+    "listing them as not counted, where the framework builds more. Needed: iterating the loop body with its "
+    "carried values.")
 
 EQX_ARRAY_LOWER = (
     "GAP (honest now, not exact): an array an eqx.Module keeps as a field (`self.bias = jnp.zeros(out_size)`) is "
@@ -74,9 +63,6 @@ GAPS = {
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
     ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
     ("torch/train_lstm.py", "defaults-missing", "self.rnn = nn.LSTM(args.input_dim"): STORE_TRUE,
-    ("torch/fairseq_style.py", "as-built-missing", "m = nn.Embedding(num_embeddings"): HELPERS,
-    ("torch/fairseq_style.py", "as-built-missing", "m = nn.LSTM(input_size, hidden_size, **kwargs)"): HELPERS,
-    ("torch/fairseq_style.py", "as-built-missing", "m = nn.Linear(in_features, out_features"): HELPERS,
     ("keras/imdb_bilstm.py", "site-missing", "model = build_model()"): KERAS_FACTORY,
     ("keras/imdb_bilstm.py", "site-missing", "wide = build_model("): KERAS_FACTORY,
     ("paddle/seq2seq_attn.py", "site-inexact", "model = Seq2SeqAttnModel("): PARAM_ATTR,

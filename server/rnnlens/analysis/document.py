@@ -130,6 +130,8 @@ class Analyzer:
         # keywords the call gives it; and, per layer call, the values `**name` passes on.
         self.keyword_splat: Optional[Tuple[Node, str, Dict[str, Value]]] = None
         self._splatted: Dict[int, Dict[str, Value]] = {}
+        # The layers helper functions build for the class models (name, offset, count): as built at a site.
+        self.helper_built: List[Tuple[str, int, Count]] = []
 
     # -- resolving names -------------------------------------------------------------------------
 
@@ -608,9 +610,9 @@ class Analyzer:
         name = text(name_node)
         layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings
                        if analyzer._branch_state(f.span.start_byte) is True)
-        layers += tuple(layer for nested in nested_built for layer in nested.layers)
-        return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted), layers,
-                             bool(used_defaults))
+        layers += tuple(analyzer.helper_built) + tuple(layer for nested in nested_built for layer in nested.layers)
+        return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted),
+                             _unambiguous(layers), bool(used_defaults))
 
     def _built_nested(self, nested: List[Instantiation], class_node: Node) -> Tuple[List[Instantiation], List[NotCounted]]:
         """The models a class builds in turn with this analysis's values: only on the branches those
@@ -736,7 +738,18 @@ class Analyzer:
         return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, spec.name,
                        spec.namespace, result, arguments, tuple(unknowns.values()), tuple(diagnostics),
                        wrapper, None, self.scopes.in_loop(site.call), cases=self._cases(site, result),
-                       iterations=self._iterations(site), kind=spec.kind)
+                       iterations=self._iterations(site), kind=spec.kind, built_in=self._built_in(site.call))
+
+    def _built_in(self, call: Node) -> Optional[Tuple[str, int]]:
+        """The top-level function a layer is built in, and the layer's offset from its name."""
+        function = self.scopes.owner_of(call, frozenset({"function_definition", "class_definition"}))
+        parent = function.parent if function is not None else None
+        if parent is not None and parent.type == "decorated_definition":
+            parent = parent.parent
+        if function is None or function.type != "function_definition" or parent is None or parent.type != "module":
+            return None
+        name = function.child_by_field_name("name")
+        return (text(name), call.start_byte - name.start_byte) if name is not None else None
 
     def _iterations(self, site: Site) -> Tuple[Count, ...]:
         """The layer's count in each iteration of the one loop it is built in, when that loop runs
@@ -1123,6 +1136,16 @@ def _total(name: str, span: Span, kind: str, framework: str, members: List[Findi
 
 def model_status(total: Polynomial, not_counted) -> str:
     return UNKNOWN if not total.is_constant else LOWER_BOUND if not_counted else EXACT
+
+
+def _unambiguous(layers: Tuple[Tuple[str, int, Count], ...]) -> Tuple[Tuple[str, int, Count], ...]:
+    """One count per layer as built at a site; none for a layer built there with different counts (a
+    helper or a nested model built twice with other sizes): no single number is its count there."""
+    counts: Dict[Tuple[str, int], List[Count]] = {}
+    for owner, offset, result in layers:
+        counts.setdefault((owner, offset), []).append(result)
+    return tuple((owner, offset, found[0]) for (owner, offset), found in counts.items()
+                 if all(other.total == found[0].total for other in found))
 
 
 def _assigned_name(call: Node) -> Optional[Node]:

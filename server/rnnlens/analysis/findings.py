@@ -65,6 +65,9 @@ class Finding:
     # When the constructor runs in a loop over a known range: its count in each iteration.
     iterations: Tuple[Count, ...] = ()
     kind: str = "recurrent"  # the table row's kind; "shape" rows (Input) carry sizes, never weights
+    # A layer a top-level function builds (a helper's, `def LSTM(...): m = nn.LSTM(...)`): the function's
+    # name and the layer's offset from it, which is how the models built with it key its counts.
+    built_in: Optional[Tuple[str, int]] = None
 
     @property
     def shows_hint(self) -> bool:
@@ -244,7 +247,7 @@ class DocumentAnalysis:
             self._class_starts = {m.name: m.span.start_byte for m in reversed(self.models) if m.kind == "class"}
         start = self._class_starts.get(finding.model)
         if start is None:
-            return []
+            return list(self._built.get(finding.built_in, ())) if finding.built_in is not None else []
         return list(self._built.get((finding.model, finding.span.start_byte - start), ()))
 
     @property

@@ -41,17 +41,21 @@ def helper_layers(analyzer: "Analyzer", class_node: Node, registering: bool, con
         evaluators = analyzer.iteration_evaluators(call) if analyzer.scopes.in_loop(call) else [None]
         why = conditional if state is None else NOT_REGISTERED if registering and not analyzer._registered(call) \
             else IN_LOOP if evaluators is None else None
-        results = [returned_count(analyzer, call, helper, evaluator) for evaluator in evaluators or ()] \
+        returned = [returned_layer(analyzer, call, helper, evaluator) for evaluator in evaluators or ()] \
             if why is None else [None]
-        if any(result is None or result.total is None for result in results):
+        if any(layer is None or layer[1].total is None for layer in returned):
             not_counted.append(NotCounted(label, call.start_byte, why or NOT_COUNTABLE))
             continue
         counted = True
-        for result in results:
+        for _, result in returned:
             total, trainable = total + result.total, trainable + result.trainable
-        attribute = attribute_holding(call)
-        if attribute is not None and len(results) == 1:
-            held[attribute] = results[0]
+        if len(returned) == 1:  # built once: its count as built where the model is
+            layer, result = returned[0]
+            name_node = helper.child_by_field_name("name")
+            analyzer.helper_built.append((text(name_node), layer.start_byte - name_node.start_byte, result))
+            attribute = attribute_holding(call)
+            if attribute is not None:
+                held[attribute] = result
     return (total, trainable) if counted else None, not_counted, held
 
 
@@ -75,9 +79,9 @@ def _helper(analyzer: "Analyzer", call: Node, name: str) -> Optional[Node]:
     return binding.node
 
 
-def returned_count(analyzer: "Analyzer", call: Node, helper: Node,
-                   evaluator: Optional[Evaluator] = None) -> Optional[Count]:
-    """The count of the layer `helper` returns when `call` runs it (its arguments valued by
+def returned_layer(analyzer: "Analyzer", call: Node, helper: Node,
+                   evaluator: Optional[Evaluator] = None) -> Optional[Tuple[Node, Count]]:
+    """The layer call `helper` returns when `call` runs it, with its count (the arguments valued by
     `evaluator`: an iteration's, in a loop); None when it returns something else, or when the
     analysis has no depth left to follow it."""
     from .document import MAX_INSTANTIATION_DEPTH
@@ -97,7 +101,8 @@ def returned_count(analyzer: "Analyzer", call: Node, helper: Node,
                               if node.type == "return_statement" and node.named_children)}
     if len(returned) != 1 or None in returned:
         return None  # several layers, or something else, depending on the path taken
-    return inner.count_site(inner.sites[returned.pop()])
+    site = inner.sites[returned.pop()]
+    return site.call, inner.count_site(site)
 
 
 def _extra_keywords(evaluator: Evaluator, call: Node, helper: Node) -> Optional[Tuple[Node, str, Dict[str, Value]]]:
