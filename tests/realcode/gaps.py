@@ -11,10 +11,6 @@ GETATTR = (
     "finding at all (the sites' totals do include the class their string picks): `Analyzer._chosen_class` "
     "(document.py) resolves only a Known string. Needed: the set of classes the enclosing `in [...]`/`==` "
     "tests allow (or the file's sites pass), with a count for each, as `cases`.")
-STORE_TRUE = (
-    "GAP: `add_argument('--bidirectional', action='store_true')` has the implicit default False, but "
-    "`Evaluator._option` (values.py) reads only an explicit `default=`: `args.bidirectional` is 'a command-line "
-    "option without a default', so the LSTM (2,106,880 with the argparse defaults) gets no params_with_defaults.")
 OBJECTS = (
     "GAP: a model assembled from sub-models passed in as objects (`Seq2Seq(enc, dec, device)`, the "
     "bentrevett/pytorch-seq2seq pattern) gets no site: Seq2Seq has no layer of its own, so no class model, and "
@@ -62,7 +58,6 @@ GAPS = {
     ("torch/stacked_cells.py", "site-inexact", "listener = PyramidalListener()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
     ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
-    ("torch/train_lstm.py", "defaults-missing", "self.rnn = nn.LSTM(args.input_dim"): STORE_TRUE,
     ("keras/imdb_bilstm.py", "site-missing", "model = build_model()"): KERAS_FACTORY,
     ("keras/imdb_bilstm.py", "site-missing", "wide = build_model("): KERAS_FACTORY,
     ("paddle/seq2seq_attn.py", "site-inexact", "model = Seq2SeqAttnModel("): PARAM_ATTR,

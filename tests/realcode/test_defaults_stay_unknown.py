@@ -258,10 +258,6 @@ def test_a_site_passing_a_config_is_counted_with_that_config(tmp_path):
     assert exact_sites(record) == [torch_gru(4, 16)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GAP: `add_argument('--bidirectional', action='store_true')` has the implicit default False, but "
-    "`Evaluator._option` (values.py) reads only an explicit `default=`: `args.bidirectional` is 'a "
-    "command-line option without a default', and the layer gets neither params_with_defaults nor cases."))
 def test_store_true_defaults_to_false(tmp_path):
     record = analyse(tmp_path, """
         import argparse
@@ -269,12 +265,16 @@ def test_store_true_defaults_to_false(tmp_path):
 
         parser = argparse.ArgumentParser()
         parser.add_argument("--bidirectional", action="store_true")
+        parser.add_argument("--no-bias", dest="bias", action="store_false")
+        parser.add_argument("--layers", action="count")
         args = parser.parse_args()
-        rnn = nn.GRU(4, 8, bidirectional=args.bidirectional)
+        rnn = nn.GRU(4, 8, bidirectional=args.bidirectional, bias=args.bias)
+        deep = nn.GRU(4, 8, num_layers=args.layers)
     """)
-    gru = layer(record, "GRU", 7)
-    assert gru["params"] is None
+    gru = layer(record, "GRU", 9)
+    assert gru["params"] is None  # a flag may be given
     assert gru["params_with_defaults"] == torch_gru(4, 8)
+    assert layer(record, "GRU", 10)["params_with_defaults"] is None  # `count` defaults to None: no count
 
 
 # -- the honest formula --------------------------------------------------------------------------------

@@ -293,10 +293,13 @@ class Evaluator:
             return None
         self.scopes.depend_on_option(attribute, call)
         _, keywords = _keywords(call)
-        default = keywords.get("default")
-        if default is None:
+        # `action="store_true"` without `default=` defaults to False (argparse's own rule), `store_false` to True.
+        default = keywords.get("default") or keywords.get("action")
+        action = self.evaluate(keywords["action"]) if "default" not in keywords and "action" in keywords else None
+        if default is None or (action is not None and not (isinstance(action, Known) and action.value in _FLAGS)):
             return Opaque(name, "a command-line option without a default")
-        value = with_origin(self.evaluate(default), Origin(f"default of --{attribute} (argparse)", default.start_byte))
+        value = Known(_FLAGS[action.value]) if action is not None else self.evaluate(default)
+        value = with_origin(value, Origin(f"default of --{attribute} (argparse)", default.start_byte))
         if self.parameter_values is defaults:  # only where counts are labelled "with defaults"
             return value
         return Symbolic(Polynomial.symbol(name), ((name, f"a command-line option (argparse default {_shown(value)}; "
@@ -443,6 +446,9 @@ class Evaluator:
                 pass
         return Opaque(unknown_name(node), "the result of a call this tool does not evaluate")
 
+
+# argparse's implicit defaults of its flag actions.
+_FLAGS = {"store_true": False, "store_false": True}
 
 # Pure methods of `str` whose result cannot grow past its receiver (no `*`, `replace` or `join`).
 _STRING_METHODS: Dict[str, Callable[..., str]] = {
