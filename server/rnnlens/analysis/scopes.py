@@ -196,23 +196,24 @@ class _Recorder:
 
 class ModuleTable:
     """The module scope's bindings, from the top-level statements (and the blocks of top-level
-    `if`/`try`/`with`…), without descending into function or class bodies."""
+    `if`/`try`/`with`…), without descending into function or class bodies.
 
-    def __init__(self, root: Node):
+    With `statements` (a dict kept across a document's versions), each top-level statement's bindings
+    are worked out once per statement text, relative to its start, and turned into `Binding`s of this
+    tree only for the names looked up: after a one-character edit only the edited statement is read
+    again. Either way the table holds the same bindings in the same order."""
+
+    def __init__(self, root: Node, statements: Optional[Dict[tuple, "_Statement"]] = None):
         self.root = root
         self.scope = Scope(root, None)
         self._options: Optional[Dict[str, Node]] = None
+        if statements is not None:
+            self._lazily(root, statements)
+            return
         recorder = _Recorder(lambda node: self.scope)
         pending = list(root.named_children)
         while pending:
-            node = pending.pop()
-            recorder.record(node)
-            if node.type in COMPOUND:
-                pending.extend(child for child in node.named_children
-                               if child.type in COMPOUND or child.type.endswith("statement")
-                               or child.type in ("function_definition", "class_definition"))
-            elif node.type == "expression_statement":
-                pending.extend(c for c in node.named_children if c.type in ("assignment", "augmented_assignment"))
+            _record_top_level(recorder, pending)
         for bindings in self.scope.bindings.values():
             bindings.sort(key=lambda b: b.node.start_byte)
         everything = sorted((b for bindings in self.scope.bindings.values() for b in bindings),
@@ -221,6 +222,45 @@ class ModuleTable:
         # their bodies are their own units).
         self.signature = tuple((b.name, b.kind, -1 if b.kind == DEFINITION else b.offset, b.statement)
                                for b in everything)
+
+    def _lazily(self, root: Node, statements: Dict[tuple, "_Statement"]) -> None:
+        self.statements: Dict[tuple, _Statement] = {}  # the ones this version has, to keep for the next
+        self._tops: List[Node] = []
+        self._names: Dict[str, List[Tuple[int, tuple]]] = {}
+        signature = []
+        check_errors = root.has_error
+        for top in root.named_children:
+            content = top.text
+            key = (top.type, content)
+            statement = self.statements.get(key) or statements.get(key)
+            if statement is None or (check_errors and top.has_error):
+                statement = _Statement(top)
+                if check_errors and top.has_error:  # a broken statement's tree depends on its context
+                    key = None
+            if key is not None:
+                self.statements[key] = statement
+            if not statement.bindings:
+                continue
+            index = len(self._tops)
+            self._tops.append(top)
+            for recorded in statement.bindings:
+                self._names.setdefault(recorded[0], []).append((index, recorded))
+            signature.append((top.start_byte if statement.positional else -1, statement.signature))
+        self.signature = tuple(signature)
+        self.scope.bindings = _LazyBindings(self)
+
+    def _materialise(self, name: str) -> List[Binding]:
+        bindings = []
+        for index, (_, kind, node_path, value_path, path, name_offset, visible_from, annotation_path) \
+                in self._names[name]:
+            top = self._tops[index]
+            base = top.start_byte
+            bindings.append(Binding(name, kind, _follow(top, node_path), value=_follow(top, value_path), path=path,
+                                    name_offset=name_offset + base if name_offset >= 0 else -1,
+                                    annotation_node=_follow(top, annotation_path),
+                                    visible_from=visible_from + base if visible_from >= 0 else -1))
+        bindings.sort(key=lambda b: b.node.start_byte)
+        return bindings
 
     @property
     def star_modules(self) -> List[str]:
@@ -239,6 +279,102 @@ class ModuleTable:
 
     def lookup(self, name: str, position: int) -> Optional[Binding]:
         return latest_before(self.scope.bindings.get(name, ()), position)
+
+
+def _record_top_level(recorder: "_Recorder", pending: List[Node]) -> None:
+    """Record the last pending statement, queueing the statements of its blocks that bind at module level."""
+    node = pending.pop()
+    recorder.record(node)
+    if node.type in COMPOUND:
+        pending.extend(child for child in node.named_children
+                       if child.type in COMPOUND or child.type.endswith("statement")
+                       or child.type in ("function_definition", "class_definition"))
+    elif node.type == "expression_statement":
+        pending.extend(c for c in node.named_children if c.type in ("assignment", "augmented_assignment"))
+
+
+class _Collected:
+    """A stand-in scope that keeps bindings in the order they are recorded."""
+
+    def __init__(self) -> None:
+        self.recorded: List[Binding] = []
+
+    def add(self, binding: Binding) -> None:
+        self.recorded.append(binding)
+
+
+class _Statement:
+    """The module-level bindings one top-level statement makes, relative to its start: each binding as
+    (name, kind, path to its node, path to its value, import path, name offset, visible from), paths
+    being child indexes from the statement; and its part of the module's signature."""
+
+    __slots__ = ("bindings", "signature", "positional")
+
+    def __init__(self, top: Node):
+        collected = _Collected()
+        recorder = _Recorder(lambda node: collected)
+        pending = [top]
+        while pending:
+            _record_top_level(recorder, pending)
+        base = top.start_byte
+        self.bindings = tuple(
+            (b.name, b.kind, _path(top, b.node), _path(top, b.value), b.path,
+             b.name_offset - base if b.name_offset >= 0 else -1,
+             b.visible_from - base if b.visible_from >= 0 else -1, _path(top, b.annotation_node))
+            for b in collected.recorded)
+        self.positional = any(b.kind != DEFINITION for b in collected.recorded)
+        self.signature = tuple((b.name, b.kind, -1 if b.kind == DEFINITION else b.offset - base, b.statement)
+                               for b in collected.recorded)
+
+
+def _path(top: Node, target: Optional[Node]) -> Optional[tuple]:
+    """Child indexes leading from `top` down to `target`."""
+    if target is None:
+        return None
+    start, end = target.start_byte, target.end_byte
+    pending = [(top, ())]
+    while pending:
+        node, path = pending.pop()
+        if node.id == target.id and node.start_byte == start and node.end_byte == end and node.type == target.type:
+            return path
+        for index, child in enumerate(node.children):
+            if child.start_byte <= start and end <= child.end_byte:
+                pending.append((child, path + (index,)))
+    raise AssertionError(f"no path to a {target.type} node")
+
+
+def _follow(top: Node, path: Optional[tuple]) -> Optional[Node]:
+    if path is None:
+        return None
+    node = top
+    for index in path:
+        node = node.child(index)
+    return node
+
+
+class _LazyBindings(dict):
+    """The module scope's bindings by name, made from the table's statements when first asked for."""
+
+    def __init__(self, table: ModuleTable):
+        super().__init__()
+        self._table = table
+
+    def get(self, name, default=None):
+        found = dict.get(self, name)
+        if found is None:
+            if name not in self._table._names:
+                return default
+            found = self[name] = self._table._materialise(name)
+        return found
+
+    def __missing__(self, name):
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name) -> bool:
+        return dict.__contains__(self, name) or name in self._table._names
 
 
 # A recorded module-level lookup: (name, use offset, found binding's offset or -1, the text it depends

@@ -61,6 +61,7 @@ class UnitCache:
     def __init__(self) -> None:
         self._entries: Dict[tuple, _Cached] = {}
         self._signature: tuple = ()
+        self.statements: dict = {}  # the module table's top-level statements, by text (see ModuleTable)
 
     def same_module(self, table: ModuleTable) -> bool:
         return table.signature == self._signature
@@ -109,7 +110,7 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
         return DocumentAnalysis()
     tree = tree or parse(data)
     frameworks_key = tuple(frameworks) if frameworks is not None else None
-    table = ModuleTable(tree.root_node)
+    table = ModuleTable(tree.root_node, cache.statements if cache is not None else None)
     placed: List[Tuple[_Cached, int]] = []
     fresh: Dict[tuple, _Cached] = {}
     complete = True
@@ -126,6 +127,7 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
         placed.append(reused)
     if cache is not None:
         cache.replace_with(fresh, table.signature)
+        cache.statements = table.statements
     return assemble(placed, complete)
 
 
