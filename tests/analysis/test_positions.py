@@ -61,12 +61,9 @@ def test_an_error_above_a_constructor_keeps_its_constants(tmp_path):
     assert layer["params"] == 3 * 32 * (32 + 32 + 2)
 
 
-@pytest.mark.xfail(reason="an unclosed bracket swallows every statement after it: tree-sitter's recovery turns "
-                          "the rest of the file into one ERROR node of nested calls with has_error set, and "
-                          "document.Analyzer.discover skips calls with errors (the CLI has no previous version "
-                          "to carry findings over from, unlike the server); re-parsing the statements after the "
-                          "ERROR node on their own would recover the intact constructors", strict=True)
 def test_an_unclosed_bracket_above_a_constructor(tmp_path):
+    # tree-sitter's recovery would make the rest of the file one ERROR node; syntax.repaired parses it
+    # again without the broken line, and the CLI has no previous version to carry findings over from.
     source = "import torch.nn as nn\nHIDDEN = 32\nbroken = [1, 2\nrnn = nn.GRU(HIDDEN, HIDDEN)\n"
     layer = layer_at(source_json(tmp_path, source), 4)
     assert layer["params"] == 3 * 32 * (32 + 32 + 2)

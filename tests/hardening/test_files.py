@@ -554,7 +554,7 @@ SHADOWING = {
     "keyword_only_parameter": "def f(*, nn):\n    return nn.LSTM(3, 2)\n",
     "typed_parameter": "def f(nn: int):\n    return nn.LSTM(3, 2)\n",
     "class": "class nn:\n    pass\nrnn = nn.LSTM(3, 2)\n",
-    "import": "import something.else as nn\nrnn = nn.LSTM(3, 2)\n",
+    "import": "import something.other as nn\nrnn = nn.LSTM(3, 2)\n",
     "local_import": "def f():\n    import os as nn\n    return nn.LSTM(3, 2)\n",
     "imported_name": "from torch.nn import LSTM\nLSTM = make_my_own\nrnn = LSTM(3, 2)\n",
     "function": "from torch.nn import LSTM\ndef LSTM(*args):\n    return None\nrnn = LSTM(3, 2)\n",

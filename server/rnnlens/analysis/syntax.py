@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import Iterator, List, Optional, Tuple
 
 import tree_sitter
 import tree_sitter_python
@@ -34,15 +34,131 @@ def language() -> tree_sitter.Language:
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
+def _parser_text(source: bytes) -> bytes:
     # tree-sitter's lexer takes NUL for the end of input; a space of the same length keeps every offset.
     source = source.replace(b"\x00", b" ") if b"\x00" in source else source
     # tree-sitter-python ends a comment only at \n, while Python (and LSP) end a line at a lone \r too:
     # a \n in its place keeps every offset. After an edit only the byte before the edit can change this
     # way, and tree-sitter re-lexes a token that ends where an edit starts.
-    source = _LONE_CR.sub(b"\n", source) if b"\r" in source else source
+    return _LONE_CR.sub(b"\n", source) if b"\r" in source else source
+
+
+def parse(source: bytes, previous: Optional[Tree] = None) -> Tree:
     parser = tree_sitter.Parser(language())
+    source = _parser_text(source)
     return parser.parse(source, previous) if previous is not None else parser.parse(source)
+
+
+# Statement lists, and the parts of a compound statement that hold one: an error inside them is an
+# error of one of their statements, not of the statement around them.
+_STATEMENT_LISTS = frozenset({"module", "block"})
+_HOLDERS = frozenset({"block", "elif_clause", "else_clause", "except_clause", "except_group_clause",
+                      "finally_clause", "case_clause", "function_definition", "class_definition"})
+_WHOLE = frozenset({"function_definition", "class_definition", "decorated_definition", "comment"})
+# Each round parses the document again (reusing the previous tree roughly halves the cost), so the
+# rounds are bounded in number and in bytes parsed: a 1 MB file gets 4 rounds, a 10 MB file one.
+MAX_REPAIRS = 16
+MAX_REPAIR_BYTES = 4 << 20
+
+
+def repaired(source: bytes, tree: Tree) -> Tree:
+    """A tree of `source` without its broken lines, for a tree with syntax errors.
+
+    tree-sitter's error recovery folds the lines after a broken one into it (`x = 1 +` takes the
+    next line as its operand; an unclosed bracket takes the rest of the file), so intact statements
+    there are lost. A broken line is what an editor shows mid-edit: the rest of the file means what
+    it meant before. So the first line of the first broken statement is left out and the document
+    parsed again with tree-sitter's included ranges — the other lines, at their own offsets, so every
+    position stays exact — until no error is left. One line per round, as the errors after the first
+    are often its echoes (a dedent it caused). The first error is the one an editor has while the
+    user types; past MAX_REPAIRS rounds (or MAX_REPAIR_BYTES parsed), the remaining errors are left
+    to tree-sitter's own recovery."""
+    if not tree.root_node.has_error:
+        return tree
+    text = _parser_text(source)
+    excluded: set = set()
+    for _ in range(max(1, min(MAX_REPAIRS, MAX_REPAIR_BYTES // max(len(text), 1)))):
+        broken = _first_broken(tree.root_node)
+        line = _line_around(text, broken.start_byte) if broken is not None else None
+        if line is None or line in excluded:
+            break
+        excluded.add(line)
+        ranges = _included_ranges(text, sorted(excluded))
+        if not ranges:  # every line is broken: tree-sitter would read no ranges as the whole text
+            break
+        tree = tree_sitter.Parser(language(), included_ranges=ranges).parse(text, tree)
+        if not tree.root_node.has_error:
+            break
+    return tree
+
+
+def _first_broken(root: Node) -> Optional[Node]:
+    """The first statement (or stray token of an ERROR) that holds a syntax error of the tree."""
+    node = root
+    while True:
+        if node.is_error:
+            child = _broken_in_error(node)
+            if child is None or child == node or not (child.has_error or child.is_error):
+                return child
+        elif node.type in _STATEMENT_LISTS:
+            child = next((c for c in node.children if c.has_error), None)
+            if child is None:
+                return None
+        else:
+            erring = [c for c in node.children if c.has_error]
+            if not erring or any(c.type not in _HOLDERS for c in erring):
+                return node
+            child = erring[0]
+        node = child
+
+
+def _broken_in_error(error: Node) -> Optional[Node]:
+    """Where an ERROR breaks. tree-sitter keeps in it what it had parsed when it gave up: whole
+    statements, and runs of loose tokens — the header of a construct still open (`class M(nn.Module):`
+    before its whole methods, broken only by what follows) or a broken line. The first erring child
+    or the first run that is not such a header (or the statement it goes on on the same line: `import`
+    then `H = 4` is `import H` and a stray `=`), else the first run."""
+    children, runs, i, whole = error.children, [], 0, None
+    while i < len(children):
+        child = children[i]
+        if child.has_error or child.is_error or child.is_missing:
+            return child
+        if child.type in _WHOLE or child.type.endswith("statement"):
+            i, whole = i + 1, child
+            continue
+        if whole is not None and whole.end_point[0] == child.start_point[0]:
+            return whole
+        run_start = i
+        while i < len(children) and not (children[i].has_error or children[i].is_error or children[i].is_missing
+                                         or children[i].type in _WHOLE or children[i].type.endswith("statement")):
+            i += 1
+        runs.append(children[run_start])
+        if children[i - 1].type != ":" or i == len(children):
+            return children[run_start]
+    return runs[0] if runs else error
+
+
+def _line_around(text: bytes, offset: int) -> Tuple[int, int]:
+    """The line holding `offset`, from its first byte to the start of the next line."""
+    end = text.find(b"\n", offset)
+    return text.rfind(b"\n", 0, offset) + 1, len(text) if end < 0 else end + 1
+
+
+def _included_ranges(text: bytes, excluded: List[Tuple[int, int]]) -> List[tree_sitter.Range]:
+    """The complement of `excluded` (sorted whole lines) as tree-sitter ranges."""
+    ranges, row, counted_to, start = [], 0, 0, 0
+
+    def point(offset: int) -> Tuple[int, int]:
+        nonlocal row, counted_to
+        row += text.count(b"\n", counted_to, offset)
+        counted_to = offset
+        return row, offset - (text.rfind(b"\n", 0, offset) + 1)
+
+    for line_start, line_end in excluded + [(len(text), len(text))]:
+        if line_start > start:
+            ranges.append(tree_sitter.Range(point(start), point(line_start), start, line_start))
+        start = max(start, line_end)
+    return ranges
 
 
 @dataclass(frozen=True)

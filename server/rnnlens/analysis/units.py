@@ -18,7 +18,7 @@ from ..catalog import TABLES
 from .document import Analyzer, UnitResult, model_status
 from .findings import EXACT, DocumentAnalysis, ModelFinding, NotCounted, Part
 from .scopes import ModuleTable
-from .syntax import Node, Tree, parse
+from .syntax import Node, Tree, parse, repaired
 
 DEFINITIONS = frozenset({"class_definition", "function_definition", "decorated_definition"})
 # A file that never names a framework's module cannot contain a layer we count.
@@ -108,7 +108,7 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
     data = source.encode("utf-8", errors="surrogatepass") if isinstance(source, str) else source
     if not _MENTIONS_FRAMEWORK.search(data):
         return DocumentAnalysis()
-    tree = tree or parse(data)
+    tree = repaired(data, tree or parse(data))
     frameworks_key = tuple(frameworks) if frameworks is not None else None
     table = ModuleTable(tree.root_node, cache.statements if cache is not None else None)
     placed: List[Tuple[_Cached, int]] = []
