@@ -160,7 +160,8 @@ class Analyzer:
         return None
 
     def _star_path(self, name: str) -> Optional[str]:
-        for module in self.scopes.star_modules():
+        # A later star import rebinds the names an earlier one bound: the last module that has it wins.
+        for module in reversed(self.scopes.star_modules()):
             if name in star_layers(module):
                 return f"{module}.{name}"
         return None
