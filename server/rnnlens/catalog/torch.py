@@ -147,7 +147,9 @@ def _stacked(mode: str):
                 formula = first + (layers.value - 1) * later if layers.value > 2 else first + later
             return Built(tuple(tensors), formula, directions * state)
         # An unknown number of layers, or too many to list: the count stays exact (a polynomial in the
-        # number of layers), with layer 0 and then the L - 1 layers that are all alike.
+        # number of layers), with layer 0 and then the L - 1 layers that are all alike. (Once the stacked
+        # entry's bytes overflow int64, past 10**11 layers or so, it is refused like one tensor, where
+        # torch would build layer after layer until memory runs out: neither ends with a model.)
         last = layers.value - 1 if layers.is_constant else layers - 1
         tensors += _layer_tensors(gates, hidden, directions * state, state, projection, bias, directions,
                                   f"1…{last}", layers - 1)
