@@ -403,3 +403,35 @@ def test_a_helper_called_in_a_loop_counts_once_per_iteration(tmp_path):
     expected = 4 * 4 * (8 + 4) + 2 * 4 * 4 * (4 + 4)
     assert [(made["status"], made["params"]) for made in record["instantiations"]] == [("exact", expected)]
     assert model_named(record, "Decoder")["not_counted"] == ["Cell(…) at line 9 (built in a loop)"]
+
+
+LINEN = """import flax.linen as nn
+
+class Tagger(nn.Module):
+    vocab: int
+    hidden: int = 16
+    scale = 3
+
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Embed(self.vocab, self.hidden * self.scale)(x)
+        return nn.Dense(self.vocab)(x)
+
+class Wider(Tagger):
+    extra: int = 2
+
+by_position = Tagger(10, 4)
+by_keyword = Tagger(vocab=10)
+unknown_order = Wider(10, 4)
+"""
+
+
+def test_a_linen_site_sets_the_fields_of_the_module(tmp_path):
+    record = source_json(tmp_path, LINEN)
+    totals = {made["line"]: made["params"] for made in record["instantiations"] if made["model"] == "Tagger"}
+    assert totals == {line_of(LINEN, "by_position ="): 10 * 12 + linear(12, 10),
+                      line_of(LINEN, "by_keyword ="): 10 * 48 + linear(48, 10)}
+    # Fields of a base class come first: positional arguments are not bound to a guessed order.
+    assert all(made["model"] != "Wider" for made in record["instantiations"])
+    embed = layer_at(record, line_of(LINEN, "nn.Embed("))
+    assert embed["params"] is None and embed["params_polynomial"] == "3·self.hidden·self.vocab"

@@ -124,9 +124,6 @@ def test_class_body_names_are_not_visible_from_methods(tmp_path):
     assert counted(tmp_path, source, "self.rnn =")["params"] == gru(10, 10)
 
 
-@pytest.mark.xfail(reason="`self.NAME` does not fall back to a class-level attribute (a dataclass field default "
-                          "in linen/equinox/nnx modules, or a class constant): Evaluator._attribute only "
-                          "looks at `self.x = ...` assignments in methods", strict=True)
 def test_self_attribute_falls_back_to_a_class_level_default(tmp_path):
     source = ("from flax import nnx\n\n"
               "class Encoder(nnx.Module):\n"

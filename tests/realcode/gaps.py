@@ -30,17 +30,6 @@ PARAM_ATTR = (
     "with the file's own `nn.RNNCellBase` subclass is 'not in the catalog': `_model_framework` does not take "
     "`paddle.nn.RNNCellBase` as a model base, so the cell's LSTMCells and attention Linears are neither a "
     "model nor followed from the site.")
-LINEN_SITE = (
-    "GAP: linen modules are dataclasses — their sizes are fields (`hidden_size: int = 128`) set by the "
-    "constructor call `LSTMLanguageModel(vocab_size=1000, hidden_size=64)`, but `Analyzer._instantiate` "
-    "(document.py) binds a call's arguments only to an explicit `__init__` (`_constructor`), so `self.<field>` "
-    "stays symbolic and no site is reported. Needed: bind the call's arguments to the dataclass fields (in "
-    "field order; `parent`/`name` keyword-only).")
-LINEN_DEFAULTS = (
-    "GAP: linen field defaults (`embed_dim: int = 64`, `hidden_size: int = 128`) give no params_with_defaults "
-    "(98,816 for the LSTM cell): `_with_defaults` reads parameter defaults only, and `Evaluator._attribute` "
-    "reads `self.hidden_size` as 'an attribute this tool cannot follow' instead of a field with a default.")
-
 LOWER_BOUND_NOW = (
     "GAP (honest now, not exact): the layers built here escape the analysis — a size carried from one loop "
     "iteration to the next (`in_dim = hidden * 2` at the end of the body) — so the total is a lower bound "
@@ -65,9 +54,6 @@ GAPS = {
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.embedder = nn.Embedding("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.input_proj = nn.Linear("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.output_proj = nn.Linear("): PARAM_ATTR,
-    ("flax/linen_lm.py", "site-missing", "model = LSTMLanguageModel("): LINEN_SITE,
-    ("flax/linen_lm.py", "defaults-missing", "x = nn.RNN(nn.OptimizedLSTMCell(self.hidden_size))(x)"):
-        LINEN_DEFAULTS,
     ("equinox/train_rnn.py", "site-inexact", "model = RNN(in_size=2"): EQX_ARRAY_LOWER,
     ("equinox/train_rnn.py", "site-inexact", "factory = make_model("): EQX_ARRAY_LOWER,
 }

@@ -22,7 +22,7 @@ from .layer_helpers import attribute_holding, helper_layers
 from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
 from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
-                     as_polynomial, defaults)
+                     as_polynomial, dataclass_fields, defaults)
 
 LOCAL = "<local>"
 MAX_ALIAS_HOPS = 16
@@ -104,6 +104,7 @@ REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
 _CONDITIONAL = "built only if a condition that is not known holds"
 _UNREGISTERED = "kept where the module does not register it"
+_DATACLASS_BASES = frozenset({"flax.linen.Module", "flax.linen.module.Module", "equinox.Module"})
 # Python containers: a module inside one is registered only if a framework container takes it.
 _PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
 
@@ -117,7 +118,8 @@ class Analyzer:
         self.frameworks = set(frameworks) if frameworks is not None else None
         self.parameter_values = parameter_values
         self.scopes = Scopes(module, nodes)
-        self.evaluator = Evaluator(self.scopes, self._evaluate_call, parameter_values)
+        self.evaluator = Evaluator(self.scopes, self._evaluate_call, parameter_values,
+                                   dataclass_module=self._dataclass_module)
         self.sites: Dict[int, Site] = {}
         self.containers: Dict[int, Container] = {}
         self.functional: List[Node] = []
@@ -565,12 +567,12 @@ class Analyzer:
         `evaluator`: the one that values the arguments (an iteration's, in a loop)."""
         evaluator = evaluator or self.evaluator
         given: Dict[str, Value] = {}
-        names = _parameter_names(function)
+        names = dataclass_fields(function) if function.type == "class_definition" else _parameter_names(function)
         if names and names[0] == "self":
             names = names[1:]
         positional, keywords, unpacking = call_arguments(call)
-        if unpacking:
-            return None, []
+        if unpacking or (positional and function.type == "class_definition" and self._local_base_of(function)):
+            return None, []  # arguments not seen, or fields a base class of the file puts first
         given.update({name: evaluator.evaluate(node) for name, node in zip(names, positional)})
         given.update({name: evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
         at_call = Origin("argument at the call", call.start_byte)
@@ -590,7 +592,8 @@ class Analyzer:
         return parameter_values, used_defaults
 
     def _instantiate(self, call: Node, class_node: Node) -> Optional[Instantiation]:
-        constructor = _constructor(class_node)
+        # A dataclass module without `__init__` (linen, equinox) takes its fields as arguments.
+        constructor = _constructor(class_node) or (class_node if self._dataclass_module(class_node) else None)
         if constructor is not None:
             parameter_values, used_defaults = self._binder(call, constructor)
             if parameter_values is None:
@@ -781,8 +784,8 @@ class Analyzer:
         domain = self._domain(clause.child_by_field_name("right")) if variable is not None else None
         if variable is None or variable.type != "identifier" or domain is None:
             return None
-        return [Evaluator(self.scopes, self._evaluate_call, self.parameter_values, {clause.id: {text(variable): value}})
-                for value in domain]
+        return [Evaluator(self.scopes, self._evaluate_call, self.parameter_values, {clause.id: {text(variable): value}},
+                          dataclass_module=self._dataclass_module) for value in domain]
 
     def _domain(self, iterable: Optional[Node]) -> Optional[List[Value]]:
         if iterable is None:
@@ -1043,6 +1046,20 @@ class Analyzer:
         holders += [site.call for site in self.sites.values() if owner.start_byte <= site.call.start_byte < owner.end_byte]
         return any(n.type == "identifier" and text(n) == name for holder in holders
                    for n in walk(holder.child_by_field_name("arguments") or holder))
+
+    def _dataclass_module(self, class_node: Node, hops: int = 0) -> bool:
+        """Whether a class is a linen or equinox module (a dataclass: its annotated names are fields)."""
+        superclasses = class_node.child_by_field_name("superclasses")
+        for base in superclasses.named_children if superclasses is not None and hops <= MAX_ALIAS_HOPS else ():
+            if base.type not in ("identifier", "attribute"):
+                continue
+            if self.path_of(base) in _DATACLASS_BASES:
+                return True
+            binding = self.scopes.lookup(text(base), base) if base.type == "identifier" else None
+            if binding is not None and binding.kind == DEFINITION and binding.node.type == "class_definition" \
+                    and self._dataclass_module(binding.node, hops + 1):
+                return True
+        return False
 
     def _model_framework(self, class_node: Node, seen: set) -> Optional[str]:
         superclasses = class_node.child_by_field_name("superclasses")

@@ -140,6 +140,9 @@ class Evaluator:
     parameter_values: Optional[ParameterValues] = None
     # The value a loop variable takes in the iteration being counted: loop node id → {name: value}.
     loop_values: Dict[int, Dict[str, Value]] = field(default_factory=dict)
+    # Whether a class is a dataclass module (linen, equinox): its class-level names are fields the
+    # constructor call sets, not constants.
+    dataclass_module: Optional[Callable[[Node], bool]] = None
     budget: Budget = field(default_factory=Budget)
     _memo: Dict[int, Value] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -187,7 +190,10 @@ class Evaluator:
             children = [c for c in node.named_children if c.type != "comment"]
             if len(children) > MAX_ITEMS:
                 return Opaque(unknown_name(node), "too many items")
-            return Items(tuple(self.evaluate(child) for child in children))
+            items = tuple(self.evaluate(child) for child in children)
+            if _exceeds(items, MAX_ITEMS):  # `[K, K]` with K itself big
+                return Opaque(unknown_name(node), "too many items")
+            return Items(items)
         if kind == "dictionary":
             return self._dictionary(node)
         if kind == "identifier":
@@ -243,6 +249,9 @@ class Evaluator:
             binding = self.scopes.class_attribute(node, target[5:])
             if binding is not None and binding.value is not None:
                 return with_origin(self.evaluate(binding.value), Origin(target, binding.offset))
+            found = self._class_level(node, target[5:], target)
+            if found is not None:
+                return found
         name = target or unknown_name(node)
         holder, attribute = node.child_by_field_name("object"), text(node.child_by_field_name("attribute"))
         if holder is not None and holder.type == "identifier":
@@ -250,6 +259,27 @@ class Evaluator:
             if found is not None:
                 return found
         return Symbolic(Polynomial.symbol(name), ((name, "an attribute this tool cannot follow"),))
+
+    def _class_level(self, node: Node, attribute: str, target: str) -> Optional[Value]:
+        """`self.hidden` written in the class body: a dataclass module's field is what the constructor
+        call passes (else its default, where defaults are read); another class's is a constant."""
+        owner = self.scopes.owner_of(node, frozenset({"class_definition"}))
+        statement = class_statement(owner, attribute) if owner is not None else None
+        if statement is None:
+            return None
+        default, name = statement.child_by_field_name("right"), statement.child_by_field_name("left")
+        is_field = statement.child_by_field_name("type") is not None  # only annotated names are dataclass fields
+        if not is_field or self.dataclass_module is None or not self.dataclass_module(owner):
+            return with_origin(self.evaluate(default), Origin(attribute, name.start_byte)) if default is not None \
+                else None
+        field_binding = Binding(attribute, PARAMETER, statement, default, name_offset=name.start_byte)
+        given = self.parameter_values(field_binding, self) if self.parameter_values is not None else None
+        if given is not None:
+            return with_origin(given, Origin(target, name.start_byte))
+        shown = f" (its default is {_shown(self.evaluate(default))})" if default is not None else ""
+        owner_name = text(owner.child_by_field_name("name"))
+        return Symbolic(Polynomial.symbol(target), ((target, f"a field of `{owner_name}`, set where it is built"
+                                                             f"{shown}"),), (Origin(target, name.start_byte),))
 
     @property
     def reads_defaults(self) -> bool:
@@ -477,6 +507,19 @@ def _string(node: Node) -> Value:
     return Known(raw)
 
 
+def _exceeds(items: Tuple[Value, ...], limit: int) -> bool:
+    """Whether `items`, nested ones counted too, are more than `limit` values. MAX_ITEMS bounds the
+    whole of a value, not only each tuple's length: nested or doubled tuples (`[[3] * 4096] * 4096`,
+    `K = K + K` twenty times) share their items here, but whatever reads them expands them. Stops
+    counting past the limit, so each check costs at most `limit` steps."""
+    seen, pending = len(items), [item for item in items if isinstance(item, Items)]
+    while pending and seen <= limit:
+        inner = pending.pop().items
+        seen += len(inner)
+        pending += [item for item in inner if isinstance(item, Items)]
+    return seen > limit
+
+
 def _too_large(value: Any) -> bool:
     return isinstance(value, int) and abs(value).bit_length() > MAX_INT_BITS
 
@@ -486,9 +529,13 @@ def _arithmetic(left: Value, right: Value, operator: str, node: Node) -> Value:
     if isinstance(left, Known) and isinstance(right, Known):
         return _known_arithmetic(left.value, right.value, operator, node, origins)
     if isinstance(left, Items) and isinstance(right, Items) and operator == "+":
+        if _exceeds(left.items + right.items, MAX_ITEMS):
+            return Opaque(unknown_name(node), "too many items", origins)
         return Items(left.items + right.items, origins)
     if isinstance(left, Items) and isinstance(right, Known) and operator == "*":
         if isinstance(right.value, int) and 0 <= right.value and len(left.items) * right.value <= MAX_ITEMS:
+            if right.value and _exceeds(left.items, MAX_ITEMS // right.value):  # `[[3] * 4096] * 4096`
+                return Opaque(unknown_name(node), "too many items", origins)
             return Items(left.items * right.value, origins)
     a, b = as_polynomial(left), as_polynomial(right)
     if a is not None and b is not None and operator in ("+", "-", "*"):
@@ -565,6 +612,31 @@ def _class_fields(config: Node):
             left = assignment.child_by_field_name("left")
             if left is not None and left.type == "identifier":
                 yield text(left), assignment.child_by_field_name("right")
+
+
+def class_statement(owner: Node, attribute: str) -> Optional[Node]:
+    """The assignment of `attribute` in a class's body (`hidden: int = 32`, `HIDDEN = 32`, `vocab: int`)."""
+    body = owner.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        assignment = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
+        left = assignment.child_by_field_name("left") if assignment is not None and assignment.type == "assignment" \
+            else None
+        if left is not None and left.type == "identifier" and text(left) == attribute:
+            return assignment
+    return None
+
+
+def dataclass_fields(owner: Node) -> List[str]:
+    """A dataclass's fields in order: the annotated names of its body."""
+    body = owner.child_by_field_name("body")
+    names = []
+    for statement in body.named_children if body is not None else ():
+        assignment = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
+        if assignment is not None and assignment.type == "assignment" and assignment.child_by_field_name("type"):
+            left = assignment.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                names.append(text(left))
+    return names
 
 
 def _field_names(config: Node) -> List[str]:
