@@ -177,9 +177,6 @@ def check_document(data: bytes, bound: float = DOCUMENT_BOUND) -> Any:
 KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
     ("the server answers InternalError for a crash of the analysis (same bugs as below)",
      lambda f: f.kind == "server error -32603" and f.where.startswith("analysis/syntax.py:dotted")),
-    ("nested tuples blow up (test_files::test_nested_or_doubled_tuples_stay_bounded)",
-     lambda f: f.kind == "Hang" and f.where.startswith(("analysis/values.py", "analysis/document.py:_to_core",
-                                                          "analysis/document.py:_frozen", "analysis/findings.py"))),
     ("pygls rewrites didChange ranges (test_messages::test_an_edit_lands_where_the_client_made_it)",
      lambda f: f.kind == "edited hint (clamped range)"),
     ("an annotated attribute without a value (test_files::test_an_annotated_attribute_without_a_value_…)",
