@@ -435,3 +435,21 @@ def test_a_linen_site_sets_the_fields_of_the_module(tmp_path):
     assert all(made["model"] != "Wider" for made in record["instantiations"])
     embed = layer_at(record, line_of(LINEN, "nn.Embed("))
     assert embed["params"] is None and embed["params_polynomial"] == "3·self.hidden·self.vocab"
+
+
+def test_an_equinox_array_field_counts_its_shape(tmp_path):
+    source = ("import equinox as eqx\n"
+              "import jax\n"
+              "import jax.numpy as jnp\n\n"
+              "class Head(eqx.Module):\n"
+              "    def __init__(self, n, key):\n"
+              "        self.linear = eqx.nn.Linear(n, 2, key=key)\n"
+              "        self.bias = jnp.zeros((n, 2))\n"
+              "        self.scale = jax.random.normal(key, shape=(n,))\n"
+              "        self.other = jnp.asarray(n)\n\n"
+              "head = Head(4, jax.random.PRNGKey(0))\n")
+    record = source_json(tmp_path, source)
+    assert [(made["status"], made["params"]) for made in record["instantiations"]] == [
+        ("lower_bound", linear(4, 2) + 4 * 2 + 4)]
+    assert model_named(record, "Head")["not_counted"] == [
+        "self.other at line 10 (an array field: a parameter this tool does not count)"]

@@ -36,11 +36,6 @@ LOWER_BOUND_NOW = (
     "listing them as not counted, where the framework builds more. Needed: iterating the loop body with its "
     "carried values.")
 
-EQX_ARRAY_LOWER = (
-    "GAP (honest now, not exact): an array an eqx.Module keeps as a field (`self.bias = jnp.zeros(out_size)`) is "
-    "a parameter equinox counts; the analysis lists it as not counted (a lower bound) instead of sizing it from "
-    "`jnp.zeros`'s shape argument.")
-
 GAPS = {
     ("torch/bentrevett_seq2seq.py", "site-missing", "model = Seq2Seq(enc, dec, device)"): OBJECTS,
     ("torch/stacked_cells.py", "site-inexact", "residual = ResidualGRU()"): LOWER_BOUND_NOW,
@@ -54,6 +49,4 @@ GAPS = {
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.embedder = nn.Embedding("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.input_proj = nn.Linear("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.output_proj = nn.Linear("): PARAM_ATTR,
-    ("equinox/train_rnn.py", "site-inexact", "model = RNN(in_size=2"): EQX_ARRAY_LOWER,
-    ("equinox/train_rnn.py", "site-inexact", "factory = make_model("): EQX_ARRAY_LOWER,
 }

@@ -16,6 +16,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Problem, Unknown, bind, count
+from .arrays import array_size
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .layer_helpers import attribute_holding, helper_layers
@@ -852,11 +853,15 @@ class Analyzer:
                            for node, callee in self.other_layers if start <= node.start_byte < end]
             not_counted += [NotCounted(f.layer, f.span.start_byte, _UNREGISTERED) for f in not_counted_members]
             not_counted += [NotCounted(f.layer, f.span.start_byte, _CONDITIONAL) for f in conditional]
-            not_counted += self._array_fields(scope.node, framework)
+            arrays, left_out = self._array_fields(scope.node, framework)
+            not_counted += left_out
             submodels, left_out = self._submodels(scope.node, framework in REGISTERING_FRAMEWORKS)
             not_counted += left_out
             helpers, left_out, held = helper_layers(self, scope.node, framework in REGISTERING_FRAMEWORKS,
                                                     _CONDITIONAL)
+            if arrays:  # counted beside the layers, as the helpers' layers are
+                base_total, base_trainable = helpers or (Polynomial(), Polynomial())
+                helpers = (base_total + arrays, base_trainable + arrays)
             not_counted += left_out
             base = self._local_base_of(scope.node)
             if base is not None:  # the layers a local base class builds are this model's too
@@ -931,22 +936,30 @@ class Analyzer:
                     shared = shared + mine.params
         return shared, uncertain
 
-    def _array_fields(self, class_node: Node, framework: str) -> List[NotCounted]:
+    def _array_fields(self, class_node: Node, framework: str) -> Tuple[Polynomial, List[NotCounted]]:
         """Arrays a JAX module keeps as fields (`self.bias = jnp.zeros(n)` in an eqx.Module) are
-        parameters too; this tool does not count them, so a model with one is a lower bound."""
+        parameters too: equinox's are counted from their shape where it is known; the others make
+        the model's total a lower bound."""
         if framework not in ("equinox", "flax", "haiku"):
-            return []
-        found = []
+            return Polynomial(), []
+        total, found = Polynomial(), []
         for node in self.scopes.attribute_assignments:
             right = node.child_by_field_name("right")
             function = right.child_by_field_name("function") if right is not None and right.type == "call" else None
             path = self.path_of(function) if function is not None and function.type in ("identifier", "attribute") \
                 else None
-            if class_node.start_byte <= node.start_byte < class_node.end_byte and path is not None \
-                    and path.startswith(("jax.numpy.", "jax.random.", "numpy.")):
+            if not class_node.start_byte <= node.start_byte < class_node.end_byte or path is None \
+                    or not path.startswith(("jax.numpy.", "jax.random.", "numpy.")) \
+                    or self._branch_state(node.start_byte) is False:
+                continue
+            size = array_size(right, path, self.evaluator.evaluate) \
+                if framework == "equinox" and self._branch_state(node.start_byte) else None
+            if size is not None:
+                total = total + size
+            else:
                 found.append(NotCounted(text(node.child_by_field_name("left")), node.start_byte,
                                         "an array field: a parameter this tool does not count"))
-        return found
+        return total, found
 
     def _by_branch(self, members: List[Finding]) -> Tuple[List[Finding], List[Finding]]:
         """Split a model's layers by the `if`s they are built under: those on a branch the known values
@@ -1130,11 +1143,12 @@ class Analyzer:
 
 def _total(name: str, span: Span, kind: str, framework: str, members: List[Finding], not_counted: List[NotCounted],
            submodels: Tuple[Tuple[str, int], ...] = (),
-           helpers: Optional[Tuple[Polynomial, Polynomial]] = None) -> Optional[ModelFinding]:
-    """A model's total: its layers, and (`helpers`) the layers the file's functions build for it."""
-    if not members and not not_counted and not submodels and helpers is None:
+           extra: Optional[Tuple[Polynomial, Polynomial]] = None) -> Optional[ModelFinding]:
+    """A model's total: its layers, and (`extra`: total, trainable) what else it holds — the layers the
+    file's functions build for it, its array fields."""
+    if not members and not not_counted and not submodels and extra is None:
         return None
-    total, trainable = helpers or (Polynomial(), Polynomial())
+    total, trainable = extra or (Polynomial(), Polynomial())
     counted = []
     for finding in sorted(members, key=lambda f: f.index):
         if finding.iterations:
