@@ -11,6 +11,7 @@ the counting core, and total each model.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
@@ -110,7 +111,15 @@ _DATACLASS_BASES = frozenset({"flax.linen.Module", "flax.linen.module.Module", "
 _PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
 
 
+class OutOfTime(Exception):
+    """A unit's analysis went past its deadline (units.analyze leaves the unit out of this answer)."""
+
+
 class Analyzer:
+    # time.monotonic() past which discovery, linking and counting stop with OutOfTime: one unit (the
+    # module's own statements) can hold 60,000 constructors.
+    deadline: Optional[float] = None
+
     def __init__(self, module: ModuleTable, nodes: List[Node], frameworks: Optional[Iterable[str]],
                  parameter_values: Optional[ParameterValues] = None, depth: int = 0):
         self.module = module
@@ -180,8 +189,15 @@ class Analyzer:
 
     # -- discovery -------------------------------------------------------------------------------
 
+    def _in_time(self, items: Iterable) -> Iterable:
+        """`items`, one by one while the deadline is not past (a check costs far less than an item)."""
+        for item in items:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise OutOfTime()
+            yield item
+
     def discover(self) -> None:
-        for node in self.scopes.calls:
+        for node in self._in_time(self.scopes.calls):
             if node.has_error:
                 continue
             function = node.child_by_field_name("function")
@@ -250,7 +266,7 @@ class Analyzer:
     # -- linking ---------------------------------------------------------------------------------
 
     def link(self) -> None:
-        for site in list(self.sites.values()):
+        for site in self._in_time(list(self.sites.values())):
             for value in self._argument_values(site).values():
                 self._link_nested(site, value)
         for container in self.containers.values():
@@ -499,12 +515,14 @@ class Analyzer:
 
     # -- findings --------------------------------------------------------------------------------
 
-    def run(self) -> UnitResult:
+    def run(self, deadline: Optional[float] = None) -> UnitResult:
+        self.deadline = deadline
         self.discover()
         self.link()
         ordered = sorted(self.sites.values(), key=lambda s: s.call.start_byte)
         index_of = {site.call.id: index for index, site in enumerate(ordered)}
-        findings = _with_wrapped_unknowns([self._finding(index, site, index_of) for index, site in enumerate(ordered)])
+        findings = _with_wrapped_unknowns([self._finding(index, site, index_of)
+                                           for index, site in self._in_time(enumerate(ordered))])
         if self.parameter_values is None and any(not f.is_exact for f in findings):
             findings = self._with_defaults(findings, ordered)
         models = self._models(findings, index_of)
@@ -679,6 +697,7 @@ class Analyzer:
         """Count again reading each parameter as its default; where that makes an inexact count
         exact, keep it beside the exact answer (which stays unknown: a caller may pass anything)."""
         alternative = Analyzer(self.module, self.nodes, self.frameworks, defaults)
+        alternative.deadline = self.deadline
         alternative.discover()
         alternative.link()
         for index, site in enumerate(ordered):
@@ -853,21 +872,15 @@ class Analyzer:
                            for node, callee in self.other_layers if start <= node.start_byte < end]
             not_counted += [NotCounted(f.layer, f.span.start_byte, _UNREGISTERED) for f in not_counted_members]
             not_counted += [NotCounted(f.layer, f.span.start_byte, _CONDITIONAL) for f in conditional]
-            arrays, left_out = self._array_fields(scope.node, framework)
-            not_counted += left_out
             submodels, left_out = self._submodels(scope.node, framework in REGISTERING_FRAMEWORKS)
             not_counted += left_out
-            helpers, left_out, held = helper_layers(self, scope.node, framework in REGISTERING_FRAMEWORKS,
-                                                    _CONDITIONAL)
-            if arrays:  # counted beside the layers, as the helpers' layers are
-                base_total, base_trainable = helpers or (Polynomial(), Polynomial())
-                helpers = (base_total + arrays, base_trainable + arrays)
+            extra, left_out, held = self._beside_layers(scope.node, framework)
             not_counted += left_out
             base = self._local_base_of(scope.node)
             if base is not None:  # the layers a local base class builds are this model's too
                 submodels += ((text(base.child_by_field_name("name")), scope.node.start_byte),)
             model = _total(text(name_node), Span.of(name_node), "class", framework, members, not_counted, submodels,
-                           helpers)
+                           extra)
             if model is not None:
                 shared, uncertain = self._tied(scope.node, members, held)
                 if shared:  # `self.decoder.weight = self.encoder.weight`: one tensor, counted once
@@ -935,6 +948,18 @@ class Analyzer:
                 else:
                     shared = shared + mine.params
         return shared, uncertain
+
+    def _beside_layers(self, class_node: Node, framework: str) \
+            -> Tuple[Optional[Tuple[Polynomial, Polynomial]], List[NotCounted], Dict[str, Count]]:
+        """What a class model holds besides its own layer findings: the layers the file's helper
+        functions build for it and its array fields (total and trainable; None if neither), what of
+        them is not counted, and the helper-built layers by the attribute that holds them."""
+        arrays, not_counted = self._array_fields(class_node, framework)
+        helpers, left_out, held = helper_layers(self, class_node, framework in REGISTERING_FRAMEWORKS, _CONDITIONAL)
+        if arrays:
+            total, trainable = helpers or (Polynomial(), Polynomial())
+            helpers = (total + arrays, trainable + arrays)
+        return helpers, not_counted + left_out, held
 
     def _array_fields(self, class_node: Node, framework: str) -> Tuple[Polynomial, List[NotCounted]]:
         """Arrays a JAX module keeps as fields (`self.bias = jnp.zeros(n)` in an eqx.Module) are
