@@ -453,3 +453,23 @@ def test_an_equinox_array_field_counts_its_shape(tmp_path):
         ("lower_bound", linear(4, 2) + 4 * 2 + 4)]
     assert model_named(record, "Head")["not_counted"] == [
         "self.other at line 10 (an array field: a parameter this tool does not count)"]
+
+
+def test_a_factory_returning_a_functional_keras_model_is_counted_where_it_is_called(tmp_path):
+    source = ("import keras\n\n"
+              "def build(units=8):\n"
+              "    inputs = keras.Input((None, 4))\n"
+              "    x = keras.layers.GRU(units)(inputs)\n"
+              "    return keras.Model(inputs, keras.layers.Dense(1)(x))\n\n"
+              "small = build()\n"
+              "large = build(units=16)\n")
+    record = source_json(tmp_path, source)
+
+    def keras_gru(i, h):
+        return 3 * h * (i + h) + 6 * h
+
+    assert [(made["model"], made["status"], made["params"]) for made in record["instantiations"]] == [
+        ("build", "exact", keras_gru(4, 8) + linear(8, 1)), ("build", "exact", keras_gru(4, 16) + linear(16, 1))]
+    gru = layer_at(record, 5)
+    assert [b["params"] for b in gru["as_built"]] == [keras_gru(4, 8), keras_gru(4, 16)]
+    assert model_named(record, "build")["kind"] == "functional"

@@ -16,13 +16,6 @@ OBJECTS = (
     "bentrevett/pytorch-seq2seq pattern) gets no site: Seq2Seq has no layer of its own, so no class model, and "
     "`enc` evaluates to an Opaque rather than 'the Encoder built at line 65'. Needed: a value for 'instance of "
     "a local model built at <call>', and `self.x = <parameter holding one>` counted in the class.")
-KERAS_FACTORY = (
-    "GAP (factory functions): a function that assembles a functional Keras model and returns it (`def "
-    "build_model(embed_dim=128, lstm_units=64): inputs = keras.Input(…); …; return keras.Model(inputs, "
-    "outputs)`, the keras.io pattern) gets no site at `model = build_model()`: `Analyzer._through_factory` "
-    "(document.py) only reports a model-class Instantiation that the factory returns; the functional model the "
-    "function itself builds (found, with params_with_defaults for its layers) is not analysed with the call's "
-    "arguments.")
 PARAM_ATTR = (
     "GAP (PaddleNLP's usual code): `nn.Embedding(…, weight_attr=paddle.ParamAttr(initializer=…))` is 'not "
     "countable' because the argument is a call the evaluator does not evaluate and paddle's table needs to know "
@@ -42,8 +35,6 @@ GAPS = {
     ("torch/stacked_cells.py", "site-inexact", "listener = PyramidalListener()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,
     ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
-    ("keras/imdb_bilstm.py", "site-missing", "model = build_model()"): KERAS_FACTORY,
-    ("keras/imdb_bilstm.py", "site-missing", "wide = build_model("): KERAS_FACTORY,
     ("paddle/seq2seq_attn.py", "site-inexact", "model = Seq2SeqAttnModel("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "site-inexact", "encoder = Seq2SeqEncoder(8000"): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.embedder = nn.Embedding("): PARAM_ATTR,

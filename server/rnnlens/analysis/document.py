@@ -574,11 +574,25 @@ class Analyzer:
         parameter_values, used_defaults = self._binder(call, factory)
         if parameter_values is None:
             return []
-        inner = Analyzer(self.module, [factory], self.frameworks, parameter_values, self.depth + 1).run()
+        analyzer = Analyzer(self.module, [factory], self.frameworks, parameter_values, self.depth + 1)
+        inner = analyzer.run()
         self.scopes.dependencies.extend(inner.dependencies)  # the count here changes when what it read does
-        returned = [i for i in inner.instantiations if _returned(i.span, factory)]
+        returned = [i for i in inner.instantiations if _returned(i.span, factory)] or \
+            analyzer._functional_returned(inner, factory)
         return [replace(i, span=Span.of(call), uses_defaults=i.uses_defaults or bool(used_defaults))
                 for i in returned[:1]]
+
+    def _functional_returned(self, result: UnitResult, factory: Node) -> List[Instantiation]:
+        """The functional model `factory` assembles and returns (`return keras.Model(inputs, outputs)`),
+        as this analysis's values build it; its layers keyed as the factory's (`Finding.built_in`)."""
+        name_node = factory.child_by_field_name("name")
+        model = next((m for m in result.models if m.kind == "functional" and name_node is not None
+                      and m.span.start_byte == name_node.start_byte), None)
+        if model is None:
+            return []
+        layers = tuple((text(name_node), f.span.start_byte - name_node.start_byte, f.count) for f in result.findings
+                       if self._branch_state(f.span.start_byte) is True)
+        return [Instantiation(model.span, model.name, model.total, model.status, _unambiguous(layers))]
 
     def _binder(self, call: Node, function: Node, evaluator: Optional[Evaluator] = None):
         """`ParameterValues` that give `function`'s parameters this call's arguments (defaults for
@@ -1140,7 +1154,7 @@ class Analyzer:
     def _functional_models(self, findings: List[Finding], index_of: Dict[int, int]) -> List[ModelFinding]:
         models = []
         for call in self.functional:
-            target = _assigned_name(call)
+            target = _assigned_name(call) or _returned_by(self.scopes, call)
             positional, keywords, _ = call_arguments(call)
             outputs_node = keywords["outputs"][1] if "outputs" in keywords else \
                 positional[1] if len(positional) > 1 else None
@@ -1203,6 +1217,14 @@ def _unambiguous(layers: Tuple[Tuple[str, int, Count], ...]) -> Tuple[Tuple[str,
         counts.setdefault((owner, offset), []).append(result)
     return tuple((owner, offset, found[0]) for (owner, offset), found in counts.items()
                  if all(other.total == found[0].total for other in found))
+
+
+def _returned_by(scopes: Scopes, call: Node) -> Optional[Node]:
+    """The name of the function that returns `call` itself (`return keras.Model(inputs, outputs)`)."""
+    if call.parent is None or call.parent.type != "return_statement":
+        return None
+    function = scopes.owner_of(call, frozenset({"function_definition"}))
+    return function.child_by_field_name("name") if function is not None else None
 
 
 def _assigned_name(call: Node) -> Optional[Node]:
