@@ -11,7 +11,6 @@ the counting core, and total each model.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
@@ -21,7 +20,7 @@ from .arrays import array_size
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .layer_helpers import attribute_holding, helper_layers
-from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes
+from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes, in_time
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
 from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
                      as_polynomial, dataclass_fields, defaults)
@@ -111,23 +110,18 @@ _DATACLASS_BASES = frozenset({"flax.linen.Module", "flax.linen.module.Module", "
 _PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
 
 
-class OutOfTime(Exception):
-    """A unit's analysis went past its deadline (units.analyze leaves the unit out of this answer)."""
-
-
 class Analyzer:
-    # time.monotonic() past which discovery, linking and counting stop with OutOfTime: one unit (the
-    # module's own statements) can hold 60,000 constructors.
-    deadline: Optional[float] = None
-
     def __init__(self, module: ModuleTable, nodes: List[Node], frameworks: Optional[Iterable[str]],
-                 parameter_values: Optional[ParameterValues] = None, depth: int = 0):
+                 parameter_values: Optional[ParameterValues] = None, depth: int = 0,
+                 deadline: Optional[float] = None):
         self.module = module
         self.depth = depth
         self.nodes = nodes
         self.frameworks = set(frameworks) if frameworks is not None else None
         self.parameter_values = parameter_values
-        self.scopes = Scopes(module, nodes)
+        # time.monotonic() past which collecting, discovering, linking and counting stop (OutOfTime)
+        self.deadline = deadline
+        self.scopes = Scopes(module, nodes, deadline)
         self.evaluator = Evaluator(self.scopes, self._evaluate_call, parameter_values,
                                    dataclass_module=self._dataclass_module)
         self.sites: Dict[int, Site] = {}
@@ -189,15 +183,8 @@ class Analyzer:
 
     # -- discovery -------------------------------------------------------------------------------
 
-    def _in_time(self, items: Iterable) -> Iterable:
-        """`items`, one by one while the deadline is not past (a check costs far less than an item)."""
-        for item in items:
-            if self.deadline is not None and time.monotonic() > self.deadline:
-                raise OutOfTime()
-            yield item
-
     def discover(self) -> None:
-        for node in self._in_time(self.scopes.calls):
+        for node in in_time(self.scopes.calls, self.deadline):
             if node.has_error:
                 continue
             function = node.child_by_field_name("function")
@@ -266,7 +253,7 @@ class Analyzer:
     # -- linking ---------------------------------------------------------------------------------
 
     def link(self) -> None:
-        for site in self._in_time(list(self.sites.values())):
+        for site in in_time(list(self.sites.values()), self.deadline):
             for value in self._argument_values(site).values():
                 self._link_nested(site, value)
         for container in self.containers.values():
@@ -515,14 +502,13 @@ class Analyzer:
 
     # -- findings --------------------------------------------------------------------------------
 
-    def run(self, deadline: Optional[float] = None) -> UnitResult:
-        self.deadline = deadline
+    def run(self) -> UnitResult:
         self.discover()
         self.link()
         ordered = sorted(self.sites.values(), key=lambda s: s.call.start_byte)
         index_of = {site.call.id: index for index, site in enumerate(ordered)}
         findings = _with_wrapped_unknowns([self._finding(index, site, index_of)
-                                           for index, site in self._in_time(enumerate(ordered))])
+                                           for index, site in in_time(enumerate(ordered), self.deadline)])
         if self.parameter_values is None and any(not f.is_exact for f in findings):
             findings = self._with_defaults(findings, ordered)
         models = self._models(findings, index_of)
@@ -710,8 +696,7 @@ class Analyzer:
     def _with_defaults(self, findings: List[Finding], ordered: List[Site]) -> List[Finding]:
         """Count again reading each parameter as its default; where that makes an inexact count
         exact, keep it beside the exact answer (which stays unknown: a caller may pass anything)."""
-        alternative = Analyzer(self.module, self.nodes, self.frameworks, defaults)
-        alternative.deadline = self.deadline
+        alternative = Analyzer(self.module, self.nodes, self.frameworks, defaults, deadline=self.deadline)
         alternative.discover()
         alternative.link()
         for index, site in enumerate(ordered):

@@ -13,9 +13,10 @@ long as those lookups still find the same bindings.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 import tree_sitter
 
@@ -377,6 +378,20 @@ class _LazyBindings(dict):
         return dict.__contains__(self, name) or name in self._table._names
 
 
+class OutOfTime(Exception):
+    """A unit's analysis went past its deadline (units.analyze leaves the unit out of this answer)."""
+
+
+def in_time(items: Iterable, deadline: Optional[float]) -> Iterator:
+    """`items`, one by one while time.monotonic() is not past `deadline` (then OutOfTime): one unit, the
+    module's own statements, can hold 450,000 statements or 60,000 constructors. A check costs far
+    less than what is done with an item."""
+    for item in items:
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime()
+        yield item
+
+
 # A recorded module-level lookup: (name, use offset, found binding's offset or -1, the text it depends
 # on, whether that text is a definition's whole body rather than its header).
 Dependency = Tuple[str, int, int, bytes, bool]
@@ -389,7 +404,7 @@ class Scopes:
     climbing `node.parent` (tree-sitter finds a parent by descending from the root, so climbing out
     of 1,000-deep nesting would cost the square of the depth)."""
 
-    def __init__(self, module: ModuleTable, units: Iterable[Node]):
+    def __init__(self, module: ModuleTable, units: Iterable[Node], deadline: Optional[float] = None):
         self.module = module
         self._by_node: Dict[int, Scope] = {module.root.id: module.scope}
         self.dependencies: List[Dependency] = []
@@ -397,7 +412,7 @@ class Scopes:
         self._classes: List[Scope] = []
         self._owners: List[Tuple[int, int, Node]] = []  # scope-making nodes, in document order
         self._loops: List[Tuple[int, int, Node]] = []
-        nodes = [node for unit in units for node in interesting_nodes(unit)]
+        nodes = [node for unit in in_time(units, deadline) for node in interesting_nodes(unit)]
         self.calls = [node for node in nodes if node.type == "call"]
         for node in nodes:
             if node.type in SCOPE_TYPES and node.type != "module":
@@ -409,7 +424,7 @@ class Scopes:
         self.attribute_assignments = [node for node in nodes if node.type == "assignment"
                                       and (node.child_by_field_name("left") or node).type == "attribute"]
         recorder = _Recorder(self._inner_scope_for)
-        for node in nodes:
+        for node in in_time(nodes, deadline):
             if node.type in ("function_definition", "lambda"):
                 self._record_parameters(node)
             elif node.type == "assignment":

@@ -17,13 +17,15 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from ..catalog import TABLES
 from .document import Analyzer, UnitResult, model_status
 from .findings import EXACT, DocumentAnalysis, ModelFinding, NotCounted, Part
-from .scopes import ModuleTable
+from .scopes import ModuleTable, OutOfTime
 from .syntax import Node, Tree, parse, repaired
 
 DEFINITIONS = frozenset({"class_definition", "function_definition", "decorated_definition"})
 # A file that never names a framework's module cannot contain a layer we count.
 _FRAMEWORK_MODULES = sorted({path.split(".")[0] for table in TABLES.values() for path in getattr(table, "MODULES", {})}
                             | {"tensorflow", "tf_keras", "keras_core"})
+# The least time the units of a budgeted analysis get, whatever came before them (see analyze).
+MIN_UNIT_SLICE = 0.2
 _MENTIONS_FRAMEWORK = re.compile(rb"\b(?:" + b"|".join(m.encode() for m in _FRAMEWORK_MODULES) + rb")\b")
 
 
@@ -62,6 +64,9 @@ class UnitCache:
         self._entries: Dict[tuple, _Cached] = {}
         self._signature: tuple = ()
         self.statements: dict = {}  # the module table's top-level statements, by text (see ModuleTable)
+        # Units the deadline stopped in the last analysis: the next one finishes them, whatever the
+        # budget, or a unit too big for any budget would never be done (see analyze).
+        self.cut_short: set = set()
 
     def same_module(self, table: ModuleTable) -> bool:
         return table.signature == self._signature
@@ -102,8 +107,9 @@ class UnitCache:
 
 def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tree: Optional[Tree] = None,
             cache: Optional[UnitCache] = None, time_budget: Optional[float] = None) -> DocumentAnalysis:
-    """Analyse a document. With a `time_budget` (seconds), units not reached in time are left out of
-    this answer (and not cached, so a later analysis of an edited version picks up from there)."""
+    """Analyse a document. With a `time_budget` (seconds), units not reached in time, or not finished
+    in it, are left out of this answer (and not cached: a later analysis with the same cache picks up
+    from there, and finishes the units this one cut short)."""
     deadline = time.monotonic() + time_budget if time_budget is not None else None
     data = source.encode("utf-8", errors="surrogatepass") if isinstance(source, str) else source
     if not _MENTIONS_FRAMEWORK.search(data):
@@ -115,19 +121,37 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
     fresh: Dict[tuple, _Cached] = {}
     complete = True
     same_module = cache is not None and cache.same_module(table)
-    for unit in split(tree.root_node):
+    units = split(tree.root_node)
+    if deadline is not None:
+        # The module table and the split come first and take what they take (≈ 2 s on 10 MB); if they
+        # used up the budget, the units still get a slice of it, or an analysis continued after this
+        # one (the server's next turn, reusing what this one cached) would never get any further.
+        deadline = max(deadline, time.monotonic() + min(time_budget, MIN_UNIT_SLICE))
+    finish = cache.cut_short if cache is not None else set()
+    cut_short = set()
+    for unit in units:
         key = (frameworks_key,) + unit.key
         reused = cache.take(key, unit, table, same_module) if cache is not None else None
         if reused is None:
-            if deadline is not None and time.monotonic() > deadline:
+            unit_deadline = None if key in finish else deadline
+            # Past the deadline, one unit is still begun (and cut short at once), for the next
+            # analysis to finish: each one then gets further than the last, whatever the budget.
+            if unit_deadline is not None and cut_short and time.monotonic() > unit_deadline:
                 complete = False
                 continue
-            reused = (_Cached(Analyzer(table, list(unit.nodes), frameworks).run(), unit.start, unit.end), 0)
+            try:
+                result = Analyzer(table, list(unit.nodes), frameworks, deadline=unit_deadline).run()
+            except OutOfTime:  # left out, and not cached: the next analysis finishes it
+                complete = False
+                cut_short.add(key)
+                continue
+            reused = (_Cached(result, unit.start, unit.end), 0)
         fresh[key] = reused[0]
         placed.append(reused)
     if cache is not None:
         cache.replace_with(fresh, table.signature)
         cache.statements = table.statements
+        cache.cut_short = cut_short
     return assemble(placed, complete)
 
 
