@@ -175,12 +175,8 @@ def check_document(data: bytes, bound: float = DOCUMENT_BOUND) -> Any:
 # Failures the fuzzers find that are already diagnosed, each with the strict-xfail test that proves it.
 # The fuzz tests fail on anything else; the long run reports both.
 KNOWN_BUGS: List[Tuple[str, Callable[[CaseFailure], bool]]] = [
-    ("the server answers InternalError for a crash of the analysis (same bugs as below)",
-     lambda f: f.kind == "server error -32603" and f.where.startswith("analysis/syntax.py:dotted")),
     ("pygls rewrites didChange ranges (test_messages::test_an_edit_lands_where_the_client_made_it)",
      lambda f: f.kind == "edited hint (clamped range)"),
-    ("an annotated attribute without a value (test_files::test_an_annotated_attribute_without_a_value_…)",
-     lambda f: f.kind == "exception AttributeError" and f.where == "analysis/syntax.py:dotted"),
 ]
 
 
