@@ -33,7 +33,7 @@ class Document:
     tree: Optional[Tree] = None
     _analyses: Dict[Tuple[str, ...], DocumentAnalysis] = field(default_factory=dict)
     # The last analysis and the edits made since, to carry findings over a broken edit.
-    _last: Optional[Tuple[DocumentAnalysis, bytes, Tuple[str, ...]]] = None
+    _last: Optional[Tuple[Optional[DocumentAnalysis], bytes, Tuple[str, ...]]] = None
     _edits: List[ByteEdit] = field(default_factory=list)
     _units: UnitCache = field(default_factory=UnitCache)
 
@@ -66,7 +66,11 @@ class Document:
         result = analyze(self.source, key, self.tree, self._units, time_budget)
         if self._last is not None and self._last[2] == key and self._edits:
             previous, previous_source, _ = self._last
-            result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)
+            if previous is None and self.tree.root_node.has_error:
+                # Forgotten to bound memory (see `forget`): carrying findings over broken text needs it again.
+                previous = analyze(previous_source, key)
+            if previous is not None:
+                result = carry_over(previous, previous_source, self._edits, result, self.source, self.tree)
         self._last, self._edits = (result, self.source, key), []
         # A cut-short answer is not kept: the next request goes on from the units analysed so far.
         self._analyses = {key: result} if result.complete else {}
@@ -75,6 +79,26 @@ class Document:
     def evict_tree(self) -> None:
         """Drop the parse tree (the next analysis parses from scratch) to bound memory."""
         self.tree = None
+        self._units.statements = {}
+
+    @property
+    def remembers(self) -> bool:
+        """Whether an analysis of this document is kept (see `forget`)."""
+        return bool(self._analyses) or len(self._units) > 0 or (self._last is not None and self._last[0] is not None)
+
+    def forget(self) -> bool:
+        """Drop the analysis, the units' results and the parse tree of a document not used lately, to
+        bound memory; the next request analyses it afresh, with the same result. Only the source of the
+        last analysed version is kept, in case an edit breaks the text and its findings must be carried
+        over. An analysis the time budget cut short is kept. Returns whether anything was dropped."""
+        if self._last is not None and self._last[0] is not None and not self._last[0].complete:
+            return False
+        self._analyses = {}
+        self._units = UnitCache()
+        if self._last is not None:
+            self._last = (None, self._last[1], self._last[2])
+        self.tree = None
+        return True
 
 
 @dataclass(frozen=True)
@@ -87,17 +111,24 @@ class CellView:
     index: int  # among the notebook's code cells
 
 
-MAX_PARSE_TREES = 32
+# Parse trees (about 1.2 MB per 1,000 lines) are kept for the most recently opened or edited documents.
+MAX_PARSE_TREES = 8
+# Analyses (about 1.4 MB per 1,000 lines) are kept for the most recently used documents up to this much
+# source in all, and for the last MIN_ANALYSED used whatever their size; re-analysing is cheap.
+ANALYSED_SOURCE_BYTES = 1 << 20
+MIN_ANALYSED = 4
 
 
 class DocumentStore:
     """Open documents by URI. Parse trees are kept for the most recently edited documents only (an
-    evicted one is re-parsed from scratch on its next edit), which bounds memory with many files open."""
+    evicted one is re-parsed from scratch on its next edit), and analyses for the most recently used
+    ones, which bounds memory with many files open."""
 
     def __init__(self) -> None:
         self.documents: Dict[str, Document] = {}
         self.cells: Dict[str, CellView] = {}
         self._recent: Dict[str, None] = {}  # insertion-ordered: least recently edited first
+        self._used: Dict[str, None] = {}  # insertion-ordered: least recently used first
 
     def _touch(self, uri: str) -> None:
         self._recent.pop(uri, None)
@@ -107,6 +138,22 @@ class DocumentStore:
             del self._recent[oldest]
             if oldest in self.documents:
                 self.documents[oldest].evict_tree()
+        self._use(uri)
+
+    def _use(self, uri: str) -> None:
+        if next(reversed(self._used), None) == uri:
+            return
+        self._used.pop(uri, None)
+        self._used[uri] = None
+        total, kept = 0, 0
+        for used in reversed(list(self._used)):
+            document = self.documents.get(used)
+            if document is None or not document.remembers:
+                continue
+            total += len(document.source)
+            kept += 1
+            if kept > MIN_ANALYSED and total > ANALYSED_SOURCE_BYTES and document.forget():
+                total -= len(document.source)
 
     def open(self, uri: str, version: Optional[int], text: str) -> Document:
         document = Document(uri, version, text.encode("utf-8", errors="surrogatepass"))
@@ -127,9 +174,13 @@ class DocumentStore:
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
         self._recent.pop(uri, None)
+        self._used.pop(uri, None)
 
     def get(self, uri: str) -> Optional[Document]:
-        return self.documents.get(uri)
+        document = self.documents.get(uri)
+        if document is not None:
+            self._use(uri)
+        return document
 
     def set_notebook(self, uri: str, version: Optional[int], cells: Sequence[Tuple[str, str]]) -> Document:
         """(Re)build a notebook's joined document from its code cells, given as (cell uri, text)."""
