@@ -473,3 +473,35 @@ def test_a_factory_returning_a_functional_keras_model_is_counted_where_it_is_cal
     gru = layer_at(record, 5)
     assert [b["params"] for b in gru["as_built"]] == [keras_gru(4, 8), keras_gru(4, 16)]
     assert model_named(record, "build")["kind"] == "functional"
+
+
+OBJECTS = """import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self, h):
+        super().__init__()
+        self.rnn = nn.GRU(h, h)
+
+class Pair(nn.Module):
+    def __init__(self, left, right, spare, use_spare):
+        super().__init__()
+        self.left = left
+        self.right = right
+        if use_spare:
+            self.spare = spare
+
+enc = Encoder(4)
+other = Encoder(8)
+shared = Pair(enc, enc, other, False)
+both = Pair(enc, other, other, True)
+"""
+
+
+def test_a_site_counts_the_models_passed_in_that_the_class_keeps(tmp_path):
+    record = source_json(tmp_path, OBJECTS)
+    totals = {made["line"]: (made["status"], made["params"]) for made in record["instantiations"]}
+    # One object kept twice is one set of parameters; one not kept (or kept on a branch not taken) adds none.
+    assert totals[line_of(OBJECTS, "shared =")] == ("exact", gru(4, 4))
+    assert totals[line_of(OBJECTS, "both =")] == ("exact", gru(4, 4) + gru(8, 8))
+    built = {layer["line"]: [b["line"] for b in layer["as_built"]] for layer in record["layers"]}
+    assert built[line_of(OBJECTS, "nn.GRU")] == [line_of(OBJECTS, "enc ="), line_of(OBJECTS, "other =")]

@@ -11,11 +11,6 @@ GETATTR = (
     "finding at all (the sites' totals do include the class their string picks): `Analyzer._chosen_class` "
     "(document.py) resolves only a Known string. Needed: the set of classes the enclosing `in [...]`/`==` "
     "tests allow (or the file's sites pass), with a count for each, as `cases`.")
-OBJECTS = (
-    "GAP: a model assembled from sub-models passed in as objects (`Seq2Seq(enc, dec, device)`, the "
-    "bentrevett/pytorch-seq2seq pattern) gets no site: Seq2Seq has no layer of its own, so no class model, and "
-    "`enc` evaluates to an Opaque rather than 'the Encoder built at line 65'. Needed: a value for 'instance of "
-    "a local model built at <call>', and `self.x = <parameter holding one>` counted in the class.")
 PARAM_ATTR = (
     "GAP (PaddleNLP's usual code): `nn.Embedding(…, weight_attr=paddle.ParamAttr(initializer=…))` is 'not "
     "countable' because the argument is a call the evaluator does not evaluate and paddle's table needs to know "
@@ -30,7 +25,6 @@ LOWER_BOUND_NOW = (
     "carried values.")
 
 GAPS = {
-    ("torch/bentrevett_seq2seq.py", "site-missing", "model = Seq2Seq(enc, dec, device)"): OBJECTS,
     ("torch/stacked_cells.py", "site-inexact", "residual = ResidualGRU()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "site-inexact", "listener = PyramidalListener()"): LOWER_BOUND_NOW,
     ("torch/stacked_cells.py", "iterations-missing", "nn.LSTM(in_dim * 2, LISTENER_HIDDEN"): LOWER_BOUND_NOW,

@@ -20,9 +20,9 @@ from .arrays import array_size
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .layer_helpers import attribute_holding, helper_layers
-from .scopes import ASSIGN, DEFINITION, IMPORT, Dependency, ModuleTable, Scopes, in_time
+from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Dependency, ModuleTable, Scopes, in_time
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
-from .values import (Evaluator, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
+from .values import (Evaluator, Instance, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
                      as_polynomial, dataclass_fields, defaults)
 
 LOCAL = "<local>"
@@ -584,16 +584,9 @@ class Analyzer:
         """`ParameterValues` that give `function`'s parameters this call's arguments (defaults for
         the rest), and the list that collects which defaults were used; None when the call unpacks.
         `evaluator`: the one that values the arguments (an iteration's, in a loop)."""
-        evaluator = evaluator or self.evaluator
-        given: Dict[str, Value] = {}
-        names = dataclass_fields(function) if function.type == "class_definition" else _parameter_names(function)
-        if names and names[0] == "self":
-            names = names[1:]
-        positional, keywords, unpacking = call_arguments(call)
-        if unpacking or (positional and function.type == "class_definition" and self._local_base_of(function)):
-            return None, []  # arguments not seen, or fields a base class of the file puts first
-        given.update({name: evaluator.evaluate(node) for name, node in zip(names, positional)})
-        given.update({name: evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
+        given = self._given(call, function, evaluator)
+        if given is None:
+            return None, []
         at_call = Origin("argument at the call", call.start_byte)
         used_defaults: List[str] = []
 
@@ -610,6 +603,20 @@ class Analyzer:
 
         return parameter_values, used_defaults
 
+    def _given(self, call: Node, function: Node, evaluator: Optional[Evaluator] = None) -> Optional[Dict[str, Value]]:
+        """The values `call` gives `function`'s parameters (a class: its dataclass fields), by name; None
+        when arguments are not seen (`*args`, `**kwargs`) or fields a base class of the file puts first."""
+        evaluator = evaluator or self.evaluator
+        names = dataclass_fields(function) if function.type == "class_definition" else _parameter_names(function)
+        if names and names[0] == "self":
+            names = names[1:]
+        positional, keywords, unpacking = call_arguments(call)
+        if unpacking or (positional and function.type == "class_definition" and self._local_base_of(function)):
+            return None
+        given = {name: evaluator.evaluate(node) for name, node in zip(names, positional)}
+        given.update({name: evaluator.evaluate(pair[1]) for name, pair in keywords.items()})
+        return given
+
     def _instantiate(self, call: Node, class_node: Node) -> Optional[Instantiation]:
         # A dataclass module without `__init__` (linen, equinox) takes its fields as arguments.
         constructor = _constructor(class_node) or (class_node if self._dataclass_module(class_node) else None)
@@ -619,16 +626,20 @@ class Analyzer:
                 return None
         else:
             parameter_values, used_defaults = None, []
+        passed = self._passed_models(call, constructor) if constructor is not None else {}
         analyzer = Analyzer(self.module, [class_node], self.frameworks, parameter_values, self.depth + 1)
         inner = analyzer.run()
         self.scopes.dependencies.extend(inner.dependencies)  # the count here changes when what it read does
         name_node = class_node.child_by_field_name("name")
         model = next((m for m in inner.models if m.kind == "class" and m.span.start_byte == name_node.start_byte), None)
-        if model is None:
+        kept = analyzer._kept_models(class_node, constructor, passed) if passed else []
+        if model is None and not kept:
             return None
         nested_built, not_counted = analyzer._built_nested(inner.instantiations, class_node)
-        total, not_counted = model.total, list(model.not_counted) + not_counted
-        for nested in nested_built:
+        not_counted += [NotCounted(i.model, i.span.start_byte, i.status) for i in kept if i.status != EXACT]
+        total = model.total if model is not None else Polynomial()
+        not_counted = list(model.not_counted if model is not None else ()) + not_counted
+        for nested in nested_built + kept:  # the kept ones are counted here, but were built at their own calls
             total = total + nested.total
         name = text(name_node)
         layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings
@@ -636,6 +647,36 @@ class Analyzer:
         layers += tuple(analyzer.helper_built) + tuple(layer for nested in nested_built for layer in nested.layers)
         return Instantiation(Span.of(call), text(name_node), total, model_status(total, not_counted),
                              _unambiguous(layers), bool(used_defaults))
+
+    def _passed_models(self, call: Node, constructor: Node) -> Dict[str, Tuple[int, Instantiation]]:
+        """The parameters this call passes a model of the file built elsewhere (`Seq2Seq(enc, dec)` with
+        `enc = Encoder(...)`), each with that model as built at its own call (and the call's id)."""
+        given = self._given(call, constructor) if self.depth < MAX_INSTANTIATION_DEPTH else None
+        passed = {}
+        for name, value in (given or {}).items():
+            if isinstance(value, Instance) and self._model_framework(value.config, set()) is not None:
+                built = self._instantiate(value.call, value.config)
+                if built is not None:
+                    passed[name] = (value.call.id, built)
+        return passed
+
+    def _kept_models(self, class_node: Node, constructor: Node,
+                     passed: Dict[str, Tuple[int, Instantiation]]) -> List[Instantiation]:
+        """The passed models the class keeps as attributes (`self.encoder = encoder`), where the values
+        take that branch: the framework registers them, each object once however often it is kept."""
+        kept: Dict[int, Instantiation] = {}
+        for node in self.scopes.attribute_assignments:
+            right, left = node.child_by_field_name("right"), dotted(node.child_by_field_name("left")) or ""
+            if not class_node.start_byte <= node.start_byte < class_node.end_byte or right is None \
+                    or right.type != "identifier" or not left.startswith("self.") or left.count(".") != 1:
+                continue
+            binding = self.scopes.lookup(text(right), right)
+            owner = self.scopes.owner_of(binding.node) if binding is not None and binding.kind == PARAMETER else None
+            if owner is not None and owner.id == constructor.id and binding.name in passed \
+                    and self._branch_state(node.start_byte) is True:
+                identity, built = passed[binding.name]
+                kept.setdefault(identity, built)
+        return list(kept.values())
 
     def _built_nested(self, nested: List[Instantiation], class_node: Node) -> Tuple[List[Instantiation], List[NotCounted]]:
         """The models a class builds in turn with this analysis's values: only on the branches those
