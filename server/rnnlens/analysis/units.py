@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ..catalog import TABLES
+from ..catalog import ROOTS
 from .document import Analyzer, UnitResult, model_status
 from .findings import EXACT, DocumentAnalysis, ModelFinding, NotCounted, Part
 from .scopes import ModuleTable, OutOfTime
@@ -22,8 +22,7 @@ from .syntax import Node, Tree, parse, repaired
 
 DEFINITIONS = frozenset({"class_definition", "function_definition", "decorated_definition"})
 # A file that never names a framework's module cannot contain a layer we count.
-_FRAMEWORK_MODULES = sorted({path.split(".")[0] for table in TABLES.values() for path in getattr(table, "MODULES", {})}
-                            | {"tensorflow", "tf_keras", "keras_core"})
+_FRAMEWORK_MODULES = sorted({root for roots in ROOTS.values() for root in roots})
 # The least time the units of a budgeted analysis get, whatever came before them (see analyze).
 MIN_UNIT_SLICE = 0.2
 _MENTIONS_FRAMEWORK = re.compile(rb"\b(?:" + b"|".join(m.encode() for m in _FRAMEWORK_MODULES) + rb")\b")
@@ -116,7 +115,10 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
         return DocumentAnalysis()
     tree = repaired(data, tree or parse(data))
     frameworks_key = tuple(frameworks) if frameworks is not None else None
-    table = ModuleTable(tree.root_node, cache.statements if cache is not None else None)
+    try:
+        table = ModuleTable(tree.root_node, cache.statements if cache is not None else None, deadline)
+    except OutOfTime:  # no unit can be analysed without it
+        return DocumentAnalysis(complete=False)
     placed: List[Tuple[_Cached, int]] = []
     fresh: Dict[tuple, _Cached] = {}
     complete = True
