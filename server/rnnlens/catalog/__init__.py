@@ -2,25 +2,96 @@
 
 Each table module declares its rows (`SPECS`) and where they live (`MODULES`: import path →
 namespace), plus what the analysis needs to recognise models around them (`MODEL_BASES`, `SEQUENTIAL`,
-`FUNCTIONAL`, `PARAMETER_FREE`). Adding a framework means adding its module to `TABLES`; nothing
-downstream changes.
+`FUNCTIONAL`, `PARAMETER_FREE`). Adding a framework means adding its module and its top-level
+packages to `ROOTS`; nothing downstream changes.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from ..core.count import Catalog
 from ..core.spec import LayerSpec
-from . import equinox, flax, haiku, keras, paddle, torch
 
-TABLES: Dict[str, ModuleType] = {
-    "torch": torch, "keras": keras, "flax": flax, "equinox": equinox, "haiku": haiku, "paddle": paddle,
+# Each framework's table, and the top-level packages its paths start with (`MODULES`, `MODEL_BASES`,
+# `SEQUENTIAL`, `FUNCTIONAL`; a test keeps these in step). A table is imported only when a file names
+# one of its packages, so that `rnnlens check` on a torch file never loads the Keras table.
+ROOTS: Dict[str, Tuple[str, ...]] = {
+    "torch": ("torch",), "keras": ("keras", "keras_core", "tensorflow", "tf_keras"), "flax": ("flax",),
+    "equinox": ("equinox",), "haiku": ("haiku",), "paddle": ("paddle",),
 }
-FRAMEWORKS = tuple(TABLES)
-CATALOG = Catalog(spec for table in TABLES.values() for spec in table.SPECS)
+FRAMEWORKS = tuple(ROOTS)
+_FRAMEWORKS_OF_ROOT: Dict[str, List[str]] = {}
+for _framework, _roots in ROOTS.items():
+    for _root in _roots:
+        _FRAMEWORKS_OF_ROOT.setdefault(_root, []).append(_framework)
+
+
+class _Tables(Mapping):
+    """framework → its table module, imported on first use."""
+
+    def __init__(self) -> None:
+        self._loaded: Dict[str, ModuleType] = {}
+
+    def __getitem__(self, framework: str) -> ModuleType:
+        table = self._loaded.get(framework)
+        if table is None:
+            if framework not in ROOTS:
+                raise KeyError(framework)
+            table = importlib.import_module(f"{__name__}.{framework}")
+            self._loaded[framework] = table
+            _add(framework, table)
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FRAMEWORKS)
+
+    def __len__(self) -> int:
+        return len(FRAMEWORKS)
+
+
+class _LazyCatalog(Catalog):
+    """Every table row, the framework's table loaded when one of its rows is first asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    def add(self, specs) -> None:
+        for spec in specs:
+            key = (spec.framework, spec.namespace, spec.name)
+            if key in self._specs:
+                raise ValueError(f"duplicate table row {key}")
+            self._specs[key] = spec
+
+    def get(self, framework: str, layer: str, namespace: str = "") -> Optional[LayerSpec]:
+        if framework in ROOTS:
+            TABLES[framework]
+        return super().get(framework, layer, namespace)
+
+    def _everything(self) -> None:
+        for framework in FRAMEWORKS:
+            TABLES[framework]
+
+    def __iter__(self):
+        self._everything()
+        # In the order of FRAMEWORKS, as if every table had been loaded at once.
+        return iter(sorted(self._specs.values(), key=lambda spec: FRAMEWORKS.index(spec.framework)
+                           if spec.framework in ROOTS else len(FRAMEWORKS)))
+
+    def __len__(self) -> int:
+        self._everything()
+        return super().__len__()
+
+    def __bool__(self) -> bool:
+        return True
+
+
+TABLES: Mapping = _Tables()
+CATALOG = _LazyCatalog()
 
 
 @dataclass(frozen=True)
@@ -33,26 +104,30 @@ class Callee:
     name: str = ""
 
 
-def _index() -> Dict[str, Callee]:
-    index: Dict[str, Callee] = {}
-    for framework, table in TABLES.items():
-        modules: Dict[str, str] = getattr(table, "MODULES", {})
-        for path, namespace in modules.items():
-            for spec in table.SPECS:
-                if spec.namespace == namespace:
-                    index[f"{path}.{spec.name}"] = Callee(framework, "layer", spec, spec.name)
-        for kind, paths in (("model_base", "MODEL_BASES"), ("sequential", "SEQUENTIAL"),
-                            ("functional", "FUNCTIONAL")):
-            for path in getattr(table, paths, ()):
-                index[path] = Callee(framework, kind, None, path.rsplit(".", 1)[-1])
-    return index
+_CALLEES: Dict[str, Callee] = {}
+_LAYER_MODULES: Dict[str, Tuple[str, FrozenSet[str]]] = {}
 
 
-_CALLEES = _index()
-_LAYER_MODULES: Dict[str, Tuple[str, FrozenSet[str]]] = {
-    path: (framework, frozenset(getattr(table, "PARAMETER_FREE", ())))
-    for framework, table in TABLES.items() for path in getattr(table, "MODULES", {})
-}
+def _add(framework: str, table: ModuleType) -> None:
+    """Index a table just loaded: its rows by dotted path, and its layer modules."""
+    CATALOG.add(table.SPECS)
+    modules: Dict[str, str] = getattr(table, "MODULES", {})
+    for path, namespace in modules.items():
+        for spec in table.SPECS:
+            if spec.namespace == namespace:
+                _CALLEES[f"{path}.{spec.name}"] = Callee(framework, "layer", spec, spec.name)
+    for kind, paths in (("model_base", "MODEL_BASES"), ("sequential", "SEQUENTIAL"),
+                        ("functional", "FUNCTIONAL")):
+        for path in getattr(table, paths, ()):
+            _CALLEES[path] = Callee(framework, kind, None, path.rsplit(".", 1)[-1])
+    for path in modules:
+        _LAYER_MODULES[path] = (framework, frozenset(getattr(table, "PARAMETER_FREE", ())))
+
+
+def _load_for(path: str) -> None:
+    """Load the tables of the frameworks a dotted path could belong to."""
+    for framework in _FRAMEWORKS_OF_ROOT.get(path.split(".", 1)[0], ()):
+        TABLES[framework]
 
 
 def callee_at(path: str) -> Optional[Callee]:
@@ -60,6 +135,7 @@ def callee_at(path: str) -> Optional[Callee]:
 
     A capitalised name in a layer module that has no row is an `other_layer`: a model containing one
     has only a lower bound."""
+    _load_for(path)
     known = _CALLEES.get(path)
     if known is not None:
         return known
@@ -73,6 +149,7 @@ def callee_at(path: str) -> Optional[Callee]:
 
 def star_layers(module: str) -> Dict[str, Callee]:
     """The rows a `from module import *` brings into scope."""
+    _load_for(module)
     prefix = module + "."
     return {path[len(prefix):]: callee for path, callee in _CALLEES.items()
             if path.startswith(prefix) and "." not in path[len(prefix):]}
