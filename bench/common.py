@@ -185,6 +185,19 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def compile_bytecode() -> str:
+    """Compile RNN Lens's modules to bytecode, as `pip install` does for an installed package: a
+    development checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module from
+    source at every process start, while the libraries it is compared with (torch, keras, pygls) load
+    theirs from bytecode. Returns what the machine table says about it."""
+    import compileall
+
+    compiled = compileall.compile_dir(str(ROOT / "server" / "rnnlens"), quiet=1)
+    flag = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    return ("compiled before the run" if compiled else "compiling failed") + \
+        (f" (PYTHONDONTWRITEBYTECODE={flag})" if flag else "")
+
+
 def machine() -> Dict[str, str]:
     cpu = platform.processor() or "unknown"
     try:
@@ -222,6 +235,7 @@ def machine() -> Dict[str, str]:
         "lsprotocol": _version("lsprotocol"),
         "tree-sitter / tree-sitter-python": f"{_version('tree-sitter')} / {_version('tree-sitter-python')}",
         "rnnlens": f"{_version('rnnlens')} at {commit}",
+        "rnnlens bytecode": compile_bytecode(),
         "torch / torchinfo / keras": f"{_version('torch')} / {_version('torchinfo')} / {_version('keras')} "
                                      f"(KERAS_BACKEND={ENV['KERAS_BACKEND']})",
         "load average at start (1/5/15 min)": load,
