@@ -505,3 +505,45 @@ def test_a_site_counts_the_models_passed_in_that_the_class_keeps(tmp_path):
     assert totals[line_of(OBJECTS, "both =")] == ("exact", gru(4, 4) + gru(8, 8))
     built = {layer["line"]: [b["line"] for b in layer["as_built"]] for layer in record["layers"]}
     assert built[line_of(OBJECTS, "nn.GRU")] == [line_of(OBJECTS, "enc ="), line_of(OBJECTS, "other =")]
+
+
+CARRIED = """import torch.nn as nn
+
+class Residual(nn.Module):
+    def __init__(self, input_size, hidden, n):
+        super().__init__()
+        self.cells = nn.ModuleList()
+        for _ in range(n):
+            self.cells.append(nn.GRUCell(input_size, hidden))
+            input_size = hidden
+
+class Early(nn.Module):
+    def __init__(self, input_size, hidden, n):
+        super().__init__()
+        self.cells = nn.ModuleList()
+        for i in range(n):
+            if i == 2:
+                break
+            self.cells.append(nn.GRUCell(input_size, hidden))
+
+class Doubling(nn.Module):
+    def __init__(self, size, n):
+        super().__init__()
+        self.cells = nn.ModuleList()
+        for _ in range(n):
+            self.cells.append(nn.GRUCell(size, size))
+            size *= 2
+
+residual = Residual(4, 8, 3)
+early = Early(4, 8, 5)
+doubling = Doubling(4, 2)
+"""
+
+
+def test_a_loop_follows_the_sizes_its_body_carries_to_the_next_iteration(tmp_path):
+    record = source_json(tmp_path, CARRIED)
+    totals = {made["model"]: (made["status"], made["params"]) for made in record["instantiations"]}
+    # The first cell sees the input, the next ones the hidden size (never 3 times the first).
+    assert totals["Residual"] == ("exact", gru(4, 8) + 2 * gru(8, 8))
+    # Built until a `break`, or with a size rebound with `*=`: no count per iteration is claimed.
+    assert totals["Early"][0] == totals["Doubling"][0] == "lower_bound"

@@ -20,6 +20,7 @@ from .arrays import array_size
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .layer_helpers import attribute_holding, helper_layers
+from .loops import carried
 from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Dependency, ModuleTable, Scopes, in_time
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
 from .values import (Evaluator, Instance, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
@@ -842,10 +843,26 @@ class Analyzer:
             next((c for c in loop.named_children if c.type == "for_in_clause"), None)
         variable = clause.child_by_field_name("left") if clause is not None else None
         domain = self._domain(clause.child_by_field_name("right")) if variable is not None else None
-        if variable is None or variable.type != "identifier" or domain is None:
+        rebinds = carried(loop, node)
+        if variable is None or variable.type != "identifier" or domain is None or rebinds is None:
             return None
-        return [Evaluator(self.scopes, self._evaluate_call, self.parameter_values, {clause.id: {text(variable): value}},
-                          dataclass_module=self._dataclass_module) for value in domain]
+        # Each iteration starts with what the one before left in the names the body rebinds.
+        values = {name: self._before(name, loop) for name in rebinds}
+        evaluators = []
+        for value in domain:
+            evaluator = Evaluator(self.scopes, self._evaluate_call, self.parameter_values,
+                                  {clause.id: {text(variable): value}}, dataclass_module=self._dataclass_module,
+                                  carried=values)
+            values = {name: evaluator.evaluate(expression) for name, expression in rebinds.items()}
+            evaluators.append(evaluator)
+        return evaluators
+
+    def _before(self, name: str, loop: Node) -> Value:
+        """The value `name` has where `loop` starts."""
+        binding = self.scopes.lookup(name, loop)
+        if binding is None:
+            return Opaque(name, "not defined before its loop")
+        return self.evaluator.bound_value(binding, Origin(name, binding.offset))
 
     def _domain(self, iterable: Optional[Node]) -> Optional[List[Value]]:
         if iterable is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ..core import Polynomial
+from .loops import rebound_in_loop
 from .scopes import ASSIGN, DEFINITION, IMPORT, OPAQUE, PARAMETER, Binding, Scopes
 from .syntax import Node, dotted, text
 
@@ -143,6 +144,8 @@ class Evaluator:
     # Whether a class is a dataclass module (linen, equinox): its class-level names are fields the
     # constructor call sets, not constants.
     dataclass_module: Optional[Callable[[Node], bool]] = None
+    # The names a loop's body rebinds for the next iteration, with their values in the iteration counted.
+    carried: Dict[str, Value] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
     _memo: Dict[int, Value] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -226,8 +229,15 @@ class Evaluator:
         if binding is None:
             return Opaque(name, "not defined in this file")
         origin = Origin(name, binding.offset)
-        if binding.kind == ASSIGN and self.scopes.rebound_in_loop(name, node):
+        if binding.kind in (ASSIGN, PARAMETER) and rebound_in_loop(self.scopes, name, node):
+            if name in self.carried:  # the value the iteration being counted starts with
+                return with_origin(self.carried[name], origin)
             return Opaque(name, "changes from one iteration of its loop to the next", (origin,))
+        return self.bound_value(binding, origin)
+
+    def bound_value(self, binding: Binding, origin: Origin) -> Value:
+        """The value a binding gives its name where it holds."""
+        name = binding.name
         if binding.kind == ASSIGN and binding.value is not None:
             return with_origin(self.evaluate(binding.value), origin)
         if binding.kind == OPAQUE and binding.name in self.loop_values.get(binding.node.id, {}):
