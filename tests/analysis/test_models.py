@@ -547,3 +547,23 @@ def test_a_loop_follows_the_sizes_its_body_carries_to_the_next_iteration(tmp_pat
     assert totals["Residual"] == ("exact", gru(4, 8) + 2 * gru(8, 8))
     # Built until a `break`, or with a size rebound with `*=`: no count per iteration is claimed.
     assert totals["Early"][0] == totals["Doubling"][0] == "lower_bound"
+
+
+def test_a_model_passed_in_but_not_followed_makes_a_lower_bound(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "class Encoder(nn.Module):\n"
+              "    def __init__(self, h, **options):\n"
+              "        super().__init__()\n"
+              "        self.rnn = nn.GRU(h, h)\n\n"
+              "class Holder(nn.Module):\n"
+              "    def __init__(self, inner):\n"
+              "        super().__init__()\n"
+              "        self.inner = inner\n\n"
+              "options = {}\n"
+              "unseen = Encoder(4, **options)\n"
+              "held = Holder(unseen)\n"
+              "a = Holder(b)\n"
+              "b = Holder(a)\n")
+    record = source_json(tmp_path, source)  # and no endless recursion through `a` and `b`
+    statuses = {made["line"]: (made["status"], made["params"]) for made in record["instantiations"]}
+    assert statuses[line_of(source, "held =")] == ("lower_bound", 0)

@@ -139,6 +139,7 @@ class Analyzer:
         self._splatted: Dict[int, Dict[str, Value]] = {}
         # The layers helper functions build for the class models (name, offset, count): as built at a site.
         self.helper_built: List[Tuple[str, int, Count]] = []
+        self._passing: set = set()  # the calls whose passed-in models are being followed
 
     # -- resolving names -------------------------------------------------------------------------
 
@@ -640,7 +641,8 @@ class Analyzer:
         not_counted += [NotCounted(i.model, i.span.start_byte, i.status) for i in kept if i.status != EXACT]
         total = model.total if model is not None else Polynomial()
         not_counted = list(model.not_counted if model is not None else ()) + not_counted
-        for nested in nested_built + kept:  # the kept ones are counted here, but were built at their own calls
+        # The kept ones are counted here, but were built at their own calls (their layers are not listed).
+        for nested in nested_built + [i for i in kept if i.total is not None]:
             total = total + nested.total
         name = text(name_node)
         layers = tuple((name, f.span.start_byte - name_node.start_byte, f.count) for f in inner.findings
@@ -651,14 +653,23 @@ class Analyzer:
 
     def _passed_models(self, call: Node, constructor: Node) -> Dict[str, Tuple[int, Instantiation]]:
         """The parameters this call passes a model of the file built elsewhere (`Seq2Seq(enc, dec)` with
-        `enc = Encoder(...)`), each with that model as built at its own call (and the call's id)."""
-        given = self._given(call, constructor) if self.depth < MAX_INSTANTIATION_DEPTH else None
+        `enc = Encoder(...)`), each with that model as built at its own call (and the call's id); one
+        that is not followed (nested too deeply, passed to itself, its arguments not seen) with no total."""
         passed = {}
-        for name, value in (given or {}).items():
-            if isinstance(value, Instance) and self._model_framework(value.config, set()) is not None:
-                built = self._instantiate(value.call, value.config)
-                if built is not None:
+        self._passing.add(call.id)  # `a = M(b); b = M(a)`: a model passed to itself is not followed
+        try:
+            for name, value in (self._given(call, constructor) or {}).items():
+                if not isinstance(value, Instance) or self._model_framework(value.config, set()) is None:
+                    continue
+                followed = value.call.id not in self._passing and self.depth < MAX_INSTANTIATION_DEPTH
+                built = self._instantiate(value.call, value.config) if followed else None
+                if built is None and (not followed or call_arguments(value.call)[2]):
+                    built = Instantiation(Span.of(value.call), text(value.config.child_by_field_name("name")), None,
+                                          UNKNOWN, ())
+                if built is not None:  # else a model without layers
                     passed[name] = (value.call.id, built)
+        finally:
+            self._passing.discard(call.id)
         return passed
 
     def _kept_models(self, class_node: Node, constructor: Node,
