@@ -34,29 +34,34 @@ def helper_layers(analyzer: "Analyzer", class_node: Node, registering: bool, con
         helper = _helper(analyzer, call, name)
         if helper is None:
             continue
-        label, state = f"{name}(…)", analyzer._branch_state(call.start_byte)
+        state = analyzer._branch_state(call.start_byte)
         if state is False:
             continue  # an arm the values do not take builds nothing
-        # In a loop: one count per iteration, when the loop runs over values that are known.
-        evaluators = analyzer.iteration_evaluators(call) if analyzer.scopes.in_loop(call) else [None]
         why = conditional if state is None else NOT_REGISTERED if registering and not analyzer._registered(call) \
-            else IN_LOOP if evaluators is None else None
-        returned = [returned_layer(analyzer, call, helper, evaluator) for evaluator in evaluators or ()] \
-            if why is None else [None]
-        if any(layer is None or layer[1].total is None for layer in returned):
-            not_counted.append(NotCounted(label, call.start_byte, why or NOT_COUNTABLE))
+            else None
+        returned = _built_by(analyzer, call, helper) if why is None else None
+        if returned is None or any(layer is None or layer[1].total is None for layer in returned):
+            not_counted.append(NotCounted(f"{name}(…)", call.start_byte, why or (
+                IN_LOOP if returned is None else NOT_COUNTABLE)))
             continue
         counted = True
         for _, result in returned:
             total, trainable = total + result.total, trainable + result.trainable
-        if len(returned) == 1:  # built once: its count as built where the model is
+        name_node = helper.child_by_field_name("name")
+        if len(returned) == 1 and name_node is not None:  # built once: its count as built where the model is
             layer, result = returned[0]
-            name_node = helper.child_by_field_name("name")
             analyzer.helper_built.append((text(name_node), layer.start_byte - name_node.start_byte, result))
             attribute = attribute_holding(call)
             if attribute is not None:
                 held[attribute] = result
     return (total, trainable) if counted else None, not_counted, held
+
+
+def _built_by(analyzer: "Analyzer", call: Node, helper: Node) -> Optional[List[Optional[Tuple[Node, Count]]]]:
+    """The layer the helper returns each time `call` runs (once; in a loop, once per iteration when
+    the loop runs over values that are known, else None)."""
+    evaluators = analyzer.iteration_evaluators(call) if analyzer.scopes.in_loop(call) else [None]
+    return None if evaluators is None else [returned_layer(analyzer, call, helper, e) for e in evaluators]
 
 
 def attribute_holding(call: Node) -> Optional[str]:
