@@ -6,11 +6,6 @@ xfail of its own (so a fix makes it XPASS, and the entry must go). "BUG" marks a
 misleading formula; "GAP" something issue 9 asks that is not there.
 """
 
-GETATTR = (
-    "GAP (dynamic class choice): `getattr(nn, rnn_type)(…)` under `if rnn_type in ['LSTM', 'GRU']` has no "
-    "finding at all (the sites' totals do include the class their string picks): `Analyzer._chosen_class` "
-    "(document.py) resolves only a Known string. Needed: the set of classes the enclosing `in [...]`/`==` "
-    "tests allow (or the file's sites pass), with a count for each, as `cases`.")
 PARAM_ATTR = (
     "GAP (PaddleNLP's usual code): `nn.Embedding(…, weight_attr=paddle.ParamAttr(initializer=…))` is 'not "
     "countable' because the argument is a call the evaluator does not evaluate and paddle's table needs to know "
@@ -19,7 +14,6 @@ PARAM_ATTR = (
     "`paddle.nn.RNNCellBase` as a model base, so the cell's LSTMCells and attention Linears are neither a "
     "model nor followed from the site.")
 GAPS = {
-    ("torch/word_language_model.py", "missed", "self.rnn = getattr(nn, rnn_type)"): GETATTR,
     ("paddle/seq2seq_attn.py", "site-inexact", "model = Seq2SeqAttnModel("): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "site-inexact", "encoder = Seq2SeqEncoder(8000"): PARAM_ATTR,
     ("paddle/seq2seq_attn.py", "as-built-missing", "self.embedder = nn.Embedding("): PARAM_ATTR,

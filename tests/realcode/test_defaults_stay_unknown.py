@@ -468,11 +468,6 @@ def test_keras_2_paths_and_module_aliases_are_resolved(tmp_path):
                      (8, "SimpleRNN"): 4 * 8 + 64 + 8}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "GAP (dynamic class choice): `getattr(nn, rnn_type)(...)` under `if rnn_type in ['LSTM', 'GRU']` (the "
-    "pytorch/examples word_language_model) has no finding: `Analyzer._chosen_class` (document.py) resolves "
-    "only a Known string. Needed: the set of classes the enclosing `if x in [...]`/`x == '...'` tests (or "
-    "the file's call sites) allow, with a count for each (as `cases`)."))
 def test_getattr_over_a_fixed_set_of_names_gives_each_class(tmp_path):
     record = analyse(tmp_path, """
         import torch.nn as nn
@@ -485,7 +480,9 @@ def test_getattr_over_a_fixed_set_of_names_gives_each_class(tmp_path):
                     self.rnn = getattr(nn, rnn_type)(h, h)
     """)
     (entry,) = [entry for entry in record["layers"] if entry["line"] == 8]
-    assert len(entry["cases"]) == 2
+    assert (entry["layer"], entry["params"]) == ("LSTM | GRU", None)
+    assert [(case["when"], case["params_polynomial"]) for case in entry["cases"]] == [
+        ("rnn_type=LSTM", "8·h² + 8·h"), ("rnn_type=GRU", "6·h² + 6·h")]
 
 
 def test_a_site_counts_only_the_branch_its_values_select(tmp_path):

@@ -17,6 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 from ..catalog import CATALOG, Callee, callee_at, star_layers
 from ..core import Count, LayerConfig, Polynomial, Problem, Unknown, bind, count
 from .arrays import array_size
+from .choices import allowed_names
 from .findings import (EXACT, LOWER_BOUND, UNKNOWN, ArgumentValue, Diagnostic, Finding, Instantiation, ModelFinding,
                        NotCounted, UnknownSize, display)
 from .layer_helpers import attribute_holding, helper_layers
@@ -47,6 +48,8 @@ class Site:
     finding_input: bool = False
     finding_arguments: bool = False
     finding_defaults: bool = False
+    # `getattr(nn, rnn_type)(...)` where the `if` around it allows several classes: each of them.
+    choices: Tuple[Callee, ...] = ()
 
 
 @dataclass
@@ -194,8 +197,10 @@ class Analyzer:
                 continue
             if function.type == "call":
                 chosen = self._chosen_class(function)
-                if chosen is not None:
-                    self._record_call(node, chosen)
+                choices = self._class_choices(function) if chosen is None else ()
+                if chosen is not None or choices:
+                    self._record_call(node, chosen or choices[0])
+                    self.sites[node.id].choices = choices
                 else:
                     self.applications.append(node)
                 continue
@@ -231,6 +236,23 @@ class Analyzer:
                 (self.frameworks is not None and callee.framework not in self.frameworks):
             return None
         return callee
+
+    def _class_choices(self, call: Node) -> Tuple[Callee, ...]:
+        """`getattr(nn, rnn_type)` under `if rnn_type in ["LSTM", "GRU"]:`: the layer classes it can pick
+        (two or more, of one framework), in the order the test names them."""
+        positional, _, _ = call_arguments(call)
+        function = call.child_by_field_name("function")
+        if function is None or text(function) != "getattr" or len(positional) != 2 \
+                or positional[0].type not in ("identifier", "attribute"):
+            return ()
+        module = self.path_of(positional[0])
+        names = allowed_names(call, positional[1], self.evaluator.evaluate) if module is not None else None
+        callees = [callee_at(f"{module}.{name}") for name in dict.fromkeys(names or ())]
+        if len(callees) < 2 or any(c is None or c.kind != "layer" for c in callees) \
+                or len({c.framework for c in callees}) != 1 \
+                or (self.frameworks is not None and callees[0].framework not in self.frameworks):
+            return ()
+        return tuple(callees)
 
     def _record_call(self, node: Node, callee: Callee) -> None:
         if callee.kind == "layer":
@@ -458,6 +480,13 @@ class Analyzer:
         if site.result is not None:
             return site.result
         spec = site.callee.spec
+        if site.choices:  # one of several classes: no count, but one for each (`_cases`)
+            chooser = call_arguments(site.call.child_by_field_name("function"))[0][1]
+            name = " ".join(text(chooser).split())
+            site.result = Count(spec.framework, spec.name, None, None, (), "", None, None,
+                                (Problem("info", f"cannot count: the layer's class depends on `{name}`"),),
+                                (Unknown(name, "picks the layer's class"),))
+            return site.result
         if site.counting:  # a cycle in the graph: count without the input
             return counted(spec, self._core_arguments(site), None)
         refusals = tuple(p for p in self._argument_nodes(site)[2] if p.severity == "error")
@@ -811,7 +840,8 @@ class Analyzer:
                        for p in list(result.problems) + binding_problems if p.severity in ("error", "warning")]
         diagnostics = list(dict.fromkeys(diagnostics))
         wrapper = index_of.get(site.wrapper.call.id) if site.wrapper is not None else None
-        return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, spec.name,
+        layer = " | ".join(callee.name for callee in site.choices) or spec.name
+        return Finding(index, Span.of(site.call), Span.of(function), site.callee.framework, layer,
                        spec.namespace, result, arguments, tuple(unknowns.values()), tuple(diagnostics),
                        wrapper, None, self.scopes.in_loop(site.call), cases=self._cases(site, result),
                        iterations=self._iterations(site), kind=spec.kind, built_in=self._built_in(site.call))
@@ -893,7 +923,12 @@ class Analyzer:
 
     def _cases(self, site: Site, result: Count) -> Tuple[Tuple[str, Count], ...]:
         """When an unknown flag is all that stands between the layer and its count (`bidirectional=
-        bidir`), the count for each value it can take."""
+        bidir`), the count for each value it can take; for a class picked by a name that is not known,
+        the count of each class it can be."""
+        if site.choices:
+            chooser = " ".join(text(call_arguments(site.call.child_by_field_name("function"))[0][1]).split())
+            cases = tuple((f"{chooser}={callee.name}", self._count_as(site, callee)) for callee in site.choices)
+            return cases if all(count is not None and count.total is not None for _, count in cases) else ()
         spec = site.callee.spec
         missing = [p.argument for p in result.problems if p.severity == "info" and p.argument]
         if result.total is not None or len(missing) != 1:
@@ -906,6 +941,17 @@ class Analyzer:
         cases = tuple((f"{flag.name}={value}", counted(spec, {**arguments, flag.name: value}, incoming))
                       for value in (True, False))
         return cases if all(count.total is not None for _, count in cases) else ()
+
+    def _count_as(self, site: Site, callee: Callee) -> Optional[Count]:
+        """The count of a site's call as a constructor of `callee` (one of the classes it can be)."""
+        positional, keywords, unpacking = call_arguments(site.call)
+        binding = bind(callee.spec, positional, {name: pair[1] for name, pair in keywords.items()})
+        if unpacking or any(p.severity == "error" for p in binding.problems):
+            return None
+        arguments = {name: self._to_core(self.evaluator.evaluate(node), name, site.call)
+                     for name, node in binding.values.items()}
+        needs_input = callee.spec.input_argument is None and callee.spec.kind != "shape"
+        return counted(callee.spec, arguments, _to_size(self.input_of(site)) if needs_input else None)
 
     # -- models ----------------------------------------------------------------------------------
 
