@@ -209,6 +209,7 @@ class ModuleTable:
         self.root = root
         self.scope = Scope(root, None)
         self._options: Optional[Dict[str, Node]] = None
+        self.tops: Optional[List[Tuple[Node, str, bytes]]] = None  # (node, type, text) of each top-level one
         if statements is not None:
             self._lazily(root, statements)
             return
@@ -233,13 +234,17 @@ class ModuleTable:
         self.statements: Dict[tuple, _Statement] = {}  # the ones this version has, to keep for the next
         self._tops: List[Node] = []
         self._names: Dict[str, List[Tuple[int, tuple]]] = {}
+        self.tops = []
         signature = []
         check_errors = root.has_error
         for top in root.named_children:
-            content = top.text
-            key = (top.type, content)
+            content, kind = top.text, top.type
+            self.tops.append((top, kind, content))
+            key = (kind, content)
             statement = self.statements.get(key) or statements.get(key)
             if statement is None or (check_errors and top.has_error):
+                # (No deadline here: the table is always made whole, and the units get a slice of time
+                # after it; see units.MIN_UNIT_SLICE.)
                 statement = _Statement(top)
                 if check_errors and top.has_error:  # a broken statement's tree depends on its context
                     key = None

@@ -37,15 +37,20 @@ class Unit:
     is_module_body: bool
 
 
-def split(root: Node) -> List[Unit]:
+def split(root: Node, tops: Optional[Sequence[Tuple[Node, str, bytes]]] = None) -> List[Unit]:
+    """The units of a module; `tops` is its top-level nodes as (node, type, text) when already at hand."""
+    if tops is None:
+        tops = [(node, node.type, node.text) for node in root.named_children]
     definitions, body = [], []
-    for node in root.named_children:
-        (definitions if node.type in DEFINITIONS else body).append(node)
-    units = [Unit(("definition", node.text), (node,), node.start_byte, node.end_byte, False) for node in definitions]
+    for top in tops:
+        (definitions if top[1] in DEFINITIONS else body).append(top)
+    units = [Unit(("definition", content), (node,), node.start_byte, node.end_byte, False)
+             for node, _, content in definitions]
     if body:
         # The module's own statements stay one unit at their absolute positions: any shift re-analyses it.
-        key = ("module",) + tuple((node.start_byte, node.text) for node in body)
-        units.append(Unit(key, tuple(body), body[0].start_byte, body[-1].end_byte, True))
+        key = ("module",) + tuple((node.start_byte, content) for node, _, content in body)
+        nodes = tuple(node for node, _, _ in body)
+        units.append(Unit(key, nodes, nodes[0].start_byte, nodes[-1].end_byte, True))
     return units
 
 
@@ -123,7 +128,7 @@ def analyze(source: str | bytes, frameworks: Optional[Iterable[str]] = None, tre
     fresh: Dict[tuple, _Cached] = {}
     complete = True
     same_module = cache is not None and cache.same_module(table)
-    units = split(tree.root_node)
+    units = split(tree.root_node, table.tops)
     if deadline is not None:
         # The module table and the split come first and take what they take (≈ 2 s on 10 MB); if they
         # used up the budget, the units still get a slice of it, or an analysis continued after this
