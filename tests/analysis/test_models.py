@@ -567,3 +567,15 @@ def test_a_model_passed_in_but_not_followed_makes_a_lower_bound(tmp_path):
     record = source_json(tmp_path, source)  # and no endless recursion through `a` and `b`
     statuses = {made["line"]: (made["status"], made["params"]) for made in record["instantiations"]}
     assert statuses[line_of(source, "held =")] == ("lower_bound", 0)
+
+
+def test_a_paddle_parameter_attribute_keeps_the_parameter(tmp_path):
+    source = ("import paddle\n"
+              "import paddle.nn as nn\n\n"
+              "kept = nn.Linear(4, 2, weight_attr=paddle.ParamAttr(initializer=nn.initializer.Uniform()))\n"
+              "frozen = nn.Linear(4, 2, weight_attr=paddle.ParamAttr(trainable=False))\n"
+              "table = nn.Embedding(10, 3, weight_attr=paddle.ParamAttr(name='table'))\n")
+    record = source_json(tmp_path, source)
+    assert layer_at(record, 4)["params"] == linear(4, 2)
+    assert layer_at(record, 5)["params"] is None  # its trainable count is not the usual one: not claimed
+    assert layer_at(record, 6)["params"] == 30

@@ -24,7 +24,7 @@ from .layer_helpers import attribute_holding, helper_layers
 from .loops import carried
 from .scopes import ASSIGN, DEFINITION, IMPORT, PARAMETER, Dependency, ModuleTable, Scopes, in_time
 from .syntax import Node, Span, call_arguments, dotted, interesting_nodes, text, walk
-from .values import (Evaluator, Instance, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
+from .values import (Evaluator, FrameworkObject, Instance, Items, Known, LayerRef, Opaque, Origin, ParameterValues, Symbolic, TensorRef, Value,
                      as_polynomial, dataclass_fields, defaults)
 
 LOCAL = "<local>"
@@ -109,6 +109,9 @@ REGISTERING_FRAMEWORKS = frozenset({"torch", "paddle"})
 MAX_ITERATIONS = 64
 _CONDITIONAL = "built only if a condition that is not known holds"
 _UNREGISTERED = "kept where the module does not register it"
+# Paddle's parameter attributes (not `WeightNormParamAttr`, which makes other parameters).
+_PARAMETER_ATTRIBUTES = frozenset({"paddle.ParamAttr", "paddle.framework.ParamAttr", "paddle.base.ParamAttr",
+                                   "paddle.fluid.ParamAttr", "paddle.fluid.param_attr.ParamAttr"})
 _DATACLASS_BASES = frozenset({"flax.linen.Module", "flax.linen.module.Module", "equinox.Module"})
 # Python containers: a module inside one is registered only if a framework container takes it.
 _PLAIN_CONTAINERS = frozenset({"list", "list_comprehension", "tuple", "dictionary", "pair", "generator_expression"})
@@ -349,6 +352,9 @@ class Analyzer:
         function = node.child_by_field_name("function")
         if function is None or function.type not in ("call", "identifier", "attribute"):
             return None
+        if function.type != "call" and self.path_of(function) in _PARAMETER_ATTRIBUTES \
+                and "trainable" not in call_arguments(node)[1]:  # a frozen parameter is not counted as trainable
+            return FrameworkObject(text(function))
         layer = evaluator.evaluate(function) if function.type != "call" or function.id in self.sites else None
         if not isinstance(layer, LayerRef) or layer.call.id not in self.sites:
             return None
@@ -517,6 +523,8 @@ class Analyzer:
             return value.polynomial
         if isinstance(value, Items):
             return tuple(self._to_core(item, name, at) for item in value.items)
+        if isinstance(value, FrameworkObject) and name.endswith("_attr"):
+            return f"{value.label}(…)"  # paddle's `weight_attr`/`bias_attr`: given, and not False
         if isinstance(value, LayerRef) and value.call.id in self.sites:
             inner = self.sites[value.call.id]
             if inner.finding_arguments:  # a layer among its own arguments (mid-edit text, as in input_of)
@@ -1162,7 +1170,8 @@ class Analyzer:
                 owner = parent.parent
                 if owner is None:
                     return False
-                if owner.id in self.containers or owner.id in self.sites:
+                if owner.id in self.containers or owner.id in self.sites \
+                        or any(node.id == owner.id for node, _ in self.other_layers):  # `nn.RNN(MyCell(...))`
                     return True
                 function = owner.child_by_field_name("function")
                 if function is None:  # a class's bases (`class N(nn.Module, nn.Linear(3, 10)):`), not a call
@@ -1398,6 +1407,8 @@ def _reasons_of(value: Value) -> List[Tuple[str, str]]:
 
 
 def _display(value: Value, core_value: Any) -> str:
+    if isinstance(value, FrameworkObject):
+        return f"{value.label}(…)"
     if isinstance(value, LayerRef):
         return f"{text(value.call.child_by_field_name('function'))}(…)"
     if isinstance(value, Opaque):

@@ -97,7 +97,16 @@ class Instance:
     origins: Origins = ()
 
 
-Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef, Instance]
+@dataclass(frozen=True)
+class FrameworkObject:
+    """An object of a framework class that matters only by being given (`paddle.ParamAttr(...)`: a
+    parameter's attributes, which never switch the parameter off as `weight_attr=False` does)."""
+
+    label: str  # how the code names its class
+    origins: Origins = ()
+
+
+Value = Union[Known, Symbolic, Opaque, Items, Mapping, LayerRef, TensorRef, Instance, FrameworkObject]
 
 
 def with_origin(value: Value, origin: Origin) -> Value:
