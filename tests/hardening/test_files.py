@@ -100,6 +100,15 @@ def test_a_syntax_error_anywhere_leaves_every_intact_constructor_its_count(broke
     assert _lost(broken) == []
 
 
+@pytest.mark.parametrize("line", ["rnn = nn.LSTM(3, 2) $", 'x = "a"; 😀rnn = nn.LSTM(3, 2)', "rnn = nn.LSTM(3, 2) ?",
+                                  "rnn = nn.LSTM(3, 2) `", "rnn = nn.LSTM(3, 2))", "rnn = nn.LSTM(3, 2)]"])
+def test_stray_tokens_on_a_constructors_own_line_leave_it_its_count(line):
+    """The repair leaves out the stray tokens of a one-line error before it leaves out the whole line."""
+    data, analysis = check(HEADER + line + "\ngru = nn.GRU(4, 8)\n")
+    assert (label_at(data, analysis, "nn.LSTM(3, 2)"), label_at(data, analysis, "nn.GRU(4, 8)")) == (
+        "56 params", "336 params")
+
+
 @pytest.mark.parametrize("broken", ["x = (", "foo(", "x = [1, 2", "def g(:", '"""', "y = {", "f(a, b=",
                                     "def h():\n    y = (\n"])
 def test_an_unclosed_bracket_or_string_never_crashes_and_spares_what_comes_before(broken):

@@ -82,14 +82,50 @@ def repaired(source: bytes, tree: Tree) -> Tree:
         line = _line_around(text, broken.start_byte) if broken is not None else None
         if line is None or line in excluded:
             break
+        stray = _stray_tokens(broken)
+        if stray and not stray <= excluded:
+            # Stray tokens within one line (`😀rnn = …`, `nn.LSTM(3, 2))`): without them the line may be
+            # whole again, and keep its constructor; if not, the line goes.
+            candidate = _parse_without(text, excluded | stray, tree)
+            after = _first_broken(candidate.root_node) if candidate is not None else broken
+            if after is None or after.start_byte >= line[1]:
+                excluded |= stray
+                tree = candidate
+                if after is None:
+                    break
+                continue
         excluded.add(line)
-        ranges = _included_ranges(text, sorted(excluded))
-        if not ranges:  # every line is broken: tree-sitter would read no ranges as the whole text
+        repaired_tree = _parse_without(text, excluded, tree)
+        if repaired_tree is None:  # every line is broken: tree-sitter would read no ranges as the whole text
             break
-        tree = tree_sitter.Parser(language(), included_ranges=ranges).parse(text, tree)
+        tree = repaired_tree
         if not tree.root_node.has_error:
             break
     return tree
+
+
+def _parse_without(text: bytes, excluded: set, previous: Tree) -> Optional[Tree]:
+    ranges = _included_ranges(text, sorted(excluded))
+    return tree_sitter.Parser(language(), included_ranges=ranges).parse(text, previous) if ranges else None
+
+
+def _stray_tokens(broken: Node) -> set:
+    """The loose tokens of the first ERROR at or in `broken`, when that ERROR lies on the first line of
+    `broken` (tree-sitter may have folded the next lines into it): (start, end) byte ranges."""
+    error = broken.parent if broken.parent is not None and broken.parent.is_error else None
+    row, pending = broken.start_point[0], [broken]
+    while error is None and pending:
+        node = pending.pop()
+        if node.is_error:
+            error = node
+        elif node.start_point[0] == row:
+            pending.extend(reversed([child for child in node.children if child.has_error or child.is_error]))
+    if error is None:
+        return set()
+    if error.start_point[0] != error.end_point[0] or error.start_point[0] != broken.start_point[0]:
+        return set()
+    tokens = [child for child in error.children if child.is_error or not child.is_named] or [error]
+    return {(token.start_byte, token.end_byte) for token in tokens if token.end_byte > token.start_byte}
 
 
 def _first_broken(root: Node) -> Optional[Node]:
