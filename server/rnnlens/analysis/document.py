@@ -1170,12 +1170,13 @@ class Analyzer:
                 owner = parent.parent
                 if owner is None:
                     return False
-                if owner.id in self.containers or owner.id in self.sites \
-                        or any(node.id == owner.id for node, _ in self.other_layers):  # `nn.RNN(MyCell(...))`
+                if owner.id in self.containers or owner.id in self.sites:
                     return True
                 function = owner.child_by_field_name("function")
                 if function is None:  # a class's bases (`class N(nn.Module, nn.Linear(3, 10)):`), not a call
                     return False
+                if function.type in ("identifier", "attribute") and self.callee(function) is not None:
+                    return True  # a framework module holds what it is built with (`nn.RNN(MyCell(...))`)
                 method = text(function.child_by_field_name("attribute")) if function.type == "attribute" else ""
                 if method in ("add_module", "register_module", "add_sublayer"):
                     return True
