@@ -112,10 +112,10 @@ class CellView:
 
 
 # Parse trees (about 1.2 MB per 1,000 lines) are kept for the most recently opened or edited documents.
-MAX_PARSE_TREES = 8
+MAX_PARSE_TREES = 4
 # Analyses (about 1.4 MB per 1,000 lines) are kept for the most recently used documents up to this much
 # source in all, and for the last MIN_ANALYSED used whatever their size; re-analysing is cheap.
-ANALYSED_SOURCE_BYTES = 1 << 20
+ANALYSED_SOURCE_BYTES = 1 << 19
 MIN_ANALYSED = 4
 
 
