@@ -135,7 +135,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return check(arguments)
     if arguments.command == "serve":
         from .server import serve  # pygls is imported only for the server
+        from .server.documents import COLLECTOR
 
+        COLLECTOR.enable()
         return serve(arguments)
     parser.print_help()
     return EXIT_USAGE

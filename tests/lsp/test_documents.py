@@ -57,3 +57,32 @@ def test_a_forgotten_analysis_still_carries_findings_over_broken_text():
     broken = _hints(store.get(uri).analysis(FRAMEWORKS))
     assert broken == _hints(remembered.get(uri).analysis(FRAMEWORKS))
     assert kept[0][2] in [label for _, _, label in broken]  # carried over
+
+
+def test_the_server_collects_cycles_in_full_when_documents_stop_changing(monkeypatch):
+    import asyncio
+    import gc
+
+    collector = documents.GarbageCollector()
+    collections = []
+    monkeypatch.setattr(collector, "collect", lambda: collections.append("idle"))
+    collector.changed(10)  # not enabled (the CLI, the tests): Python's own collections
+    assert collector._timer is None
+    threshold = gc.get_threshold()
+    try:
+        collector.enable()
+        assert gc.get_threshold()[2] > 10 ** 6
+
+        async def edits():
+            for _ in range(3):
+                collector.changed(100)
+                await asyncio.sleep(0)
+            assert collections == []
+            await asyncio.sleep(collector.IDLE_SECONDS + 0.2)
+
+        asyncio.run(edits())
+        assert collections == ["idle"]
+        collector.changed(collector.MAX_SOURCE_BYTES + 1)  # no pause for that long: collected at once
+        assert collections == ["idle", "idle"]
+    finally:
+        gc.set_threshold(*threshold)
