@@ -59,30 +59,26 @@ def test_a_forgotten_analysis_still_carries_findings_over_broken_text():
     assert kept[0][2] in [label for _, _, label in broken]  # carried over
 
 
-def test_the_server_collects_cycles_in_full_when_documents_stop_changing(monkeypatch):
+def test_the_server_collects_in_full_and_freezes_when_documents_stop_changing():
     import asyncio
     import gc
 
     collector = documents.GarbageCollector()
-    collections = []
-    monkeypatch.setattr(collector, "collect", lambda: collections.append("idle"))
-    collector.changed(10)  # not enabled (the CLI, the tests): Python's own collections
+    collector.changed()  # not enabled (the CLI, the tests): Python's own collections
     assert collector._timer is None
-    threshold = gc.get_threshold()
     try:
         collector.enable()
-        assert gc.get_threshold()[2] > 10 ** 6
+        assert gc.get_freeze_count() > 0
 
         async def edits():
             for _ in range(3):
-                collector.changed(100)
+                collector.changed()
                 await asyncio.sleep(0)
-            assert collections == []
+            assert collector._timer is not None
+            gc.unfreeze()
             await asyncio.sleep(collector.IDLE_SECONDS + 0.2)
 
         asyncio.run(edits())
-        assert collections == ["idle"]
-        collector.changed(collector.MAX_SOURCE_BYTES + 1)  # no pause for that long: collected at once
-        assert collections == ["idle", "idle"]
+        assert collector._timer is None and gc.get_freeze_count() > 0  # collected and frozen again
     finally:
-        gc.set_threshold(*threshold)
+        gc.unfreeze()

@@ -122,45 +122,40 @@ MIN_ANALYSED = 4
 
 
 class GarbageCollector:
-    """When the server collects reference cycles in full. Python's own full collections traverse every
-    live object — about 100 ms with a 10,000-line document analysed — and land in the middle of an
-    edit's analysis; `rnnlens serve` leaves the young generations to Python and runs the full ones itself
-    once documents stop changing for IDLE_SECONDS, or after MAX_SOURCE_BYTES of documents were changed
-    without a pause (the cycles an analysis leaves behind grow with the size of the document)."""
+    """Keeps Python's full garbage collections off the whole analysed heap. Those traverse every live
+    object — about 100 ms with a 10,000-line document analysed — and landed in the middle of an edit's
+    analysis every few edits. Under `rnnlens serve`, once documents stop changing for IDLE_SECONDS, the
+    server collects in full itself and freezes what survives (gc.freeze): Python's own collections then
+    traverse only what was made since. What is frozen and later dropped is freed as usual, and in a
+    cycle at the next pause."""
 
     IDLE_SECONDS = 0.5
-    MAX_SOURCE_BYTES = 32 << 20
 
     def __init__(self) -> None:
         self.enabled = False
-        self._changed = 0
         self._timer: Optional[asyncio.TimerHandle] = None
 
     def enable(self) -> None:
         self.enabled = True
-        young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, 1 << 30)  # no automatic full collection
+        gc.freeze()  # what start-up made lives as long as the server
 
-    def changed(self, size: int) -> None:
-        """A document of `size` bytes was opened or changed."""
+    def changed(self) -> None:
+        """A document was opened or changed."""
         if not self.enabled:
             return
-        self._changed += size
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._changed > self.MAX_SOURCE_BYTES:
-            self.collect()
-            return
         try:
             self._timer = asyncio.get_running_loop().call_later(self.IDLE_SECONDS, self.collect)
-        except RuntimeError:  # no event loop: Python's own collections are as good
+        except RuntimeError:  # no event loop: Python's own collections alone
             pass
 
     def collect(self) -> None:
         self._timer = None
-        self._changed = 0
+        gc.unfreeze()
         gc.collect()
+        gc.freeze()
 
 
 COLLECTOR = GarbageCollector()
@@ -206,7 +201,7 @@ class DocumentStore:
         document = Document(uri, version, text.encode("utf-8", errors="surrogatepass"))
         self.documents[uri] = document
         self._touch(uri)
-        COLLECTOR.changed(len(document.source))
+        COLLECTOR.changed()
         return document
 
     def change(self, uri: str, version: Optional[int], changes, encoding: str) -> Optional[Document]:
@@ -217,7 +212,7 @@ class DocumentStore:
             document.apply(change, encoding)
         document.version = version
         self._touch(uri)
-        COLLECTOR.changed(len(document.source))
+        COLLECTOR.changed()
         return document
 
     def close(self, uri: str) -> None:
