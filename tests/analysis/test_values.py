@@ -265,3 +265,16 @@ def test_pure_string_methods_of_known_strings(tmp_path):
     record = source_json(tmp_path, source)
     assert layer_at(record, 3)["params"] == gru(3, 4)
     assert layer_at(record, 4)["params"] is None  # `str.lower` takes no argument: Python raises
+
+
+def test_a_class_constant_a_subclass_overrides_is_not_a_known_value(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "class Small(nn.Module):\n"
+              "    HIDDEN = 8\n\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.rnn = nn.GRU(4, self.HIDDEN)\n\n"
+              "class Big(Small):\n"
+              "    HIDDEN = 16\n")
+    layer = counted(tmp_path, source, "self.rnn =")
+    assert layer["params"] is None  # 8 in a Small, 16 in a Big

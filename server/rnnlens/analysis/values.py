@@ -289,8 +289,9 @@ class Evaluator:
         default, name = statement.child_by_field_name("right"), statement.child_by_field_name("left")
         is_field = statement.child_by_field_name("type") is not None  # only annotated names are dataclass fields
         if not is_field or self.dataclass_module is None or not self.dataclass_module(owner):
-            return with_origin(self.evaluate(default), Origin(attribute, name.start_byte)) if default is not None \
-                else None
+            if default is None or self._overridden(owner, attribute):
+                return None  # a subclass's own value would be the one its instances read
+            return with_origin(self.evaluate(default), Origin(attribute, name.start_byte))
         field_binding = Binding(attribute, PARAMETER, statement, default, name_offset=name.start_byte)
         given = self.parameter_values(field_binding, self) if self.parameter_values is not None else None
         if given is not None:
@@ -299,6 +300,19 @@ class Evaluator:
         owner_name = text(owner.child_by_field_name("name"))
         return Symbolic(Polynomial.symbol(target), ((target, f"a field of `{owner_name}`, set where it is built"
                                                              f"{shown}"),), (Origin(target, name.start_byte),))
+
+    def _overridden(self, owner: Node, attribute: str) -> bool:
+        """Whether a class of this file that names `owner` as a base sets `attribute` in its own body."""
+        owner_name = text(owner.child_by_field_name("name"))
+        for statement in self.scopes.module.root.named_children:
+            definition = statement.child_by_field_name("definition") if statement.type == "decorated_definition" \
+                else statement
+            bases = definition.child_by_field_name("superclasses") if definition is not None \
+                and definition.type == "class_definition" else None
+            if bases is not None and any(text(base) == owner_name for base in bases.named_children) \
+                    and class_statement(definition, attribute) is not None:
+                return True
+        return False
 
     @property
     def reads_defaults(self) -> bool:
