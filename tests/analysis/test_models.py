@@ -579,3 +579,17 @@ def test_a_paddle_parameter_attribute_keeps_the_parameter(tmp_path):
     assert layer_at(record, 4)["params"] == linear(4, 2)
     assert layer_at(record, 5)["params"] is None  # its trainable count is not the usual one: not claimed
     assert layer_at(record, 6)["params"] == 30
+
+
+def test_a_helper_that_changes_its_keywords_is_not_counted_with_the_calls(tmp_path):
+    source = ("import torch.nn as nn\n\n"
+              "def LSTM(input_size, hidden_size, **kwargs):\n"
+              "    kwargs.setdefault('bidirectional', True)\n"
+              "    return nn.LSTM(input_size, hidden_size, **kwargs)\n\n"
+              "class M(nn.Module):\n"
+              "    def __init__(self):\n"
+              "        super().__init__()\n"
+              "        self.rnn = LSTM(4, 8, num_layers=1)\n\n"
+              "m = M()\n")
+    record = source_json(tmp_path, source)
+    assert [made["status"] for made in record["instantiations"]] == ["lower_bound"]

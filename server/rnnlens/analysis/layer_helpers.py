@@ -123,8 +123,11 @@ def _extra_keywords(evaluator: Evaluator, call: Node, helper: Node) -> Optional[
             splat = text(name)
         elif name is not None and name.type == "identifier":
             named.add(text(name))
-    if splat is None:
-        return None
+    body = helper.child_by_field_name("body")
+    if splat is None or body is None or any(
+            node.type == "identifier" and text(node) == splat and node.parent is not None
+            and node.parent.type != "dictionary_splat" for node in walk(body)):
+        return None  # `kwargs.setdefault(...)`, `kwargs["x"] = ...`: what it passes on is not the call's
     _, keywords, _ = call_arguments(call)
     return helper, splat, {name: evaluator.evaluate(value) for name, (_, value) in keywords.items()
                            if name not in named}
