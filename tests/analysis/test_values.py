@@ -198,9 +198,9 @@ def test_chained_assignment_at_module_level(tmp_path):
     assert counted(tmp_path, source, "rnn =")["params"] == gru(9, 9)
 
 
-@pytest.mark.xfail(reason="a walrus inside an argument is neither evaluated (Evaluator._evaluate has no case for "
-                          "`named_expression`) nor, at module level, bound (ModuleTable does not look inside "
-                          "expressions); rare in model code", strict=True)
+@pytest.mark.xfail(reason="a walrus inside an argument is evaluated, but at module level its name is not bound "
+                          "(ModuleTable does not look inside expressions), so the second `h` is not known; rare in "
+                          "model code", strict=True)
 def test_walrus_assignment(tmp_path):
     source = "import torch.nn as nn\nrnn = nn.GRU((h := 6), h)\n"
     assert counted(tmp_path, source, "rnn =")["params"] == gru(6, 6)
