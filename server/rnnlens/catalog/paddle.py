@@ -38,13 +38,15 @@ from .blocks import MAX_LISTED_LAYERS, gated_formula
 FRAMEWORK = "paddle"
 # Where the rows can be imported from (path → namespace), and what the analysis needs to find models.
 MODULES = {path: "" for path in ("paddle.nn", "paddle.nn.layer", "paddle.nn.layer.rnn")}
-MODEL_BASES = ("paddle.nn.Layer",)
+MODEL_BASES = ("paddle.nn.Layer", "paddle.nn.RNNCellBase")
 SEQUENTIAL = ("paddle.nn.Sequential", "paddle.nn.LayerList")
 FUNCTIONAL = ()
 PARAMETER_FREE = frozenset({"Dropout", "ReLU", "ReLU6", "LeakyReLU", "GELU", "Tanh", "Sigmoid", "Softmax",
                             "LogSoftmax", "Silu", "Flatten", "Identity", "MaxPool1D", "AvgPool1D", "MaxPool2D",
                             "AvgPool2D", "AdaptiveAvgPool1D", "Pad1D", "CrossEntropyLoss", "MSELoss", "L1Loss",
-                            "NLLLoss", "CTCLoss", "BCELoss", "BCEWithLogitsLoss"})
+                            "NLLLoss", "CTCLoss", "BCELoss", "BCEWithLogitsLoss",
+                            # they run the cells they are given and own no parameter of their own
+                            "RNN", "BiRNN"})
 GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 BIDIRECTIONAL = ("bidirect", "bidirectional")
 CELL_TENSORS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
