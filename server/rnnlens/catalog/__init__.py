@@ -8,7 +8,6 @@ packages to `ROOTS`; nothing downstream changes.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -31,6 +30,26 @@ for _framework, _roots in ROOTS.items():
         _FRAMEWORKS_OF_ROOT.setdefault(_root, []).append(_framework)
 
 
+def _import_table(framework: str) -> ModuleType:
+    # Spelled out, not importlib by a computed name: the package imports nothing whose name it builds
+    # (tests/hardening/test_no_execution.py audits that).
+    if framework == "torch":
+        from . import torch as table
+    elif framework == "keras":
+        from . import keras as table
+    elif framework == "flax":
+        from . import flax as table
+    elif framework == "equinox":
+        from . import equinox as table
+    elif framework == "haiku":
+        from . import haiku as table
+    elif framework == "paddle":
+        from . import paddle as table
+    else:
+        raise KeyError(framework)
+    return table
+
+
 class _Tables(Mapping):
     """framework → its table module, imported on first use."""
 
@@ -40,10 +59,7 @@ class _Tables(Mapping):
     def __getitem__(self, framework: str) -> ModuleType:
         table = self._loaded.get(framework)
         if table is None:
-            if framework not in ROOTS:
-                raise KeyError(framework)
-            table = importlib.import_module(f"{__name__}.{framework}")
-            self._loaded[framework] = table
+            table = self._loaded[framework] = _import_table(framework)
             _add(framework, table)
         return table
 
