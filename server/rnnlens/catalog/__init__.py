@@ -2,8 +2,8 @@
 
 Each table module declares its rows (`SPECS`) and where they live (`MODULES`: import path →
 namespace), plus what the analysis needs to recognise models around them (`MODEL_BASES`, `SEQUENTIAL`,
-`FUNCTIONAL`, `PARAMETER_FREE`). Adding a framework means adding its module and its top-level
-packages to `ROOTS`; nothing downstream changes.
+`FUNCTIONAL`, `PARAMETER_FREE`). Adding a framework means adding its module, its top-level packages
+to `ROOTS` and its import to `_import_table`; nothing downstream changes.
 """
 
 from __future__ import annotations
