@@ -231,17 +231,20 @@ class ModuleTable:
                                for b in everything)
 
     def _lazily(self, root: Node, statements: Dict[tuple, "_Statement"]) -> None:
-        self.statements: Dict[tuple, _Statement] = {}  # the ones this version has, to keep for the next
-        self._tops: List[Node] = []
-        self._names: Dict[str, List[Tuple[int, tuple]]] = {}
-        self.tops = []
+        # (Runs after every edit over every top-level statement: kept to plain loops and local names.)
+        fresh: Dict[tuple, _Statement] = {}
+        self.statements = fresh  # the ones this version has, to keep for the next
+        binding_tops: List[Node] = []
+        names: Dict[str, List[Tuple[int, tuple]]] = {}
+        tops: List[Tuple[Node, str, bytes]] = []
+        self._tops, self._names, self.tops = binding_tops, names, tops
         signature = []
         check_errors = root.has_error
         for top in root.named_children:
             content, kind = top.text, top.type
-            self.tops.append((top, kind, content))
+            tops.append((top, kind, content))
             key = (kind, content)
-            statement = self.statements.get(key) or statements.get(key)
+            statement = statements.get(key) or fresh.get(key)
             if statement is None or (check_errors and top.has_error):
                 # (No deadline here: the table is always made whole, and the units get a slice of time
                 # after it; see units.MIN_UNIT_SLICE.)
@@ -249,13 +252,17 @@ class ModuleTable:
                 if check_errors and top.has_error:  # a broken statement's tree depends on its context
                     key = None
             if key is not None:
-                self.statements[key] = statement
+                fresh[key] = statement
             if not statement.bindings:
                 continue
-            index = len(self._tops)
-            self._tops.append(top)
+            index = len(binding_tops)
+            binding_tops.append(top)
             for recorded in statement.bindings:
-                self._names.setdefault(recorded[0], []).append((index, recorded))
+                found = names.get(recorded[0])
+                if found is None:
+                    names[recorded[0]] = [(index, recorded)]
+                else:
+                    found.append((index, recorded))
             signature.append((top.start_byte if statement.positional else -1, statement.signature))
         self.signature = tuple(signature)
         self.scope.bindings = _LazyBindings(self)
