@@ -76,13 +76,6 @@ class _LazyCatalog(Catalog):
     def __init__(self) -> None:
         super().__init__(())
 
-    def add(self, specs) -> None:
-        for spec in specs:
-            key = (spec.framework, spec.namespace, spec.name)
-            if key in self._specs:
-                raise ValueError(f"duplicate table row {key}")
-            self._specs[key] = spec
-
     def get(self, framework: str, layer: str, namespace: str = "") -> Optional[LayerSpec]:
         if framework in ROOTS:
             TABLES[framework]

@@ -26,6 +26,9 @@ class Catalog:
 
     def __init__(self, specs: Iterable[LayerSpec]):
         self._specs: Dict[Tuple[str, str, str], LayerSpec] = {}
+        self.add(specs)
+
+    def add(self, specs: Iterable[LayerSpec]) -> None:
         for spec in specs:
             key = (spec.framework, spec.namespace, spec.name)
             if key in self._specs:
