@@ -26,6 +26,15 @@ def _point(source: bytes, offset: int) -> Tuple[int, int]:
     return row, offset - (source.rfind(b"\n", 0, offset) + 1)
 
 
+def _replaced(lines: LineIndex, change: types.TextDocumentContentChangeEvent, encoding: str) -> Tuple[int, int]:
+    """The bytes of `lines.source` that `change` replaces, its range read as LSP reads it."""
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        start = lines.offset(change.range.start.line, change.range.start.character, encoding)
+        end = lines.offset(change.range.end.line, change.range.end.character, encoding)
+        return min(start, end), max(start, end)
+    return 0, len(lines.source)
+
+
 @dataclass
 class Document:
     uri: str
@@ -43,12 +52,7 @@ class Document:
         self.lines = LineIndex(self.source)
 
     def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
-        if isinstance(change, types.TextDocumentContentChangePartial):
-            start = self.lines.offset(change.range.start.line, change.range.start.character, encoding)
-            end = self.lines.offset(change.range.end.line, change.range.end.character, encoding)
-            start, end = min(start, end), max(start, end)
-        else:
-            start, end = 0, len(self.source)
+        start, end = _replaced(self.lines, change, encoding)
         inserted = change.text.encode("utf-8", errors="surrogatepass")
         old = self.source
         self.source = old[:start] + inserted + old[end:]
@@ -169,6 +173,9 @@ class DocumentStore:
     def __init__(self) -> None:
         self.documents: Dict[str, Document] = {}
         self.cells: Dict[str, CellView] = {}
+        # Every open cell's own text (markdown ones too: a cell can change kind), edited here rather than
+        # read from pygls' copies, which split lines where LSP does not (see protocol.py's didChange).
+        self.cell_texts: Dict[str, LineIndex] = {}
         self._recent: Dict[str, None] = {}  # insertion-ordered: least recently edited first
         self._used: Dict[str, None] = {}  # insertion-ordered: least recently used first
 
@@ -226,8 +233,36 @@ class DocumentStore:
             self._use(uri)
         return document
 
-    def set_notebook(self, uri: str, version: Optional[int], cells: Sequence[Tuple[str, str]]) -> Document:
-        """(Re)build a notebook's joined document from its code cells, given as (cell uri, text)."""
+    def open_cells(self, documents: Sequence[types.TextDocumentItem]) -> None:
+        for document in documents:
+            self.cell_texts[document.uri] = LineIndex(document.text.encode("utf-8", errors="surrogatepass"))
+
+    def change_cells(self, change: Optional[types.NotebookDocumentCellChanges], encoding: str) -> None:
+        """Cells opened, closed and edited by a notebookDocument/didChange, in the order LSP gives."""
+        if change is None:
+            return
+        if change.structure is not None:
+            self.open_cells(change.structure.did_open or [])
+            for closed in change.structure.did_close or []:
+                self.cell_texts.pop(closed.uri, None)
+        for edited in change.text_content or []:
+            lines = self.cell_texts.get(edited.document.uri)
+            if lines is None:
+                continue
+            for text_change in edited.changes:
+                start, end = _replaced(lines, text_change, encoding)
+                inserted = text_change.text.encode("utf-8", errors="surrogatepass")
+                source = lines.source[:start] + inserted + lines.source[end:]
+                lines = lines.edited(start, end, start + len(inserted), source)
+            self.cell_texts[edited.document.uri] = lines
+
+    def cell_text(self, uri: str) -> str:
+        lines = self.cell_texts.get(uri)
+        return lines.source.decode("utf-8", errors="surrogatepass") if lines is not None else ""
+
+    def set_notebook(self, uri: str, version: Optional[int], cells: Sequence[str]) -> Document:
+        """(Re)build a notebook's joined document from its code cells, given by their URIs."""
+        cells = [(cell_uri, self.cell_text(cell_uri)) for cell_uri in cells]
         joined = join_cells([text for _, text in cells], list(range(len(cells))))
         data = joined.source.encode("utf-8", errors="surrogatepass")
         for cell_uri in [u for u, view in self.cells.items() if view.notebook == uri]:
@@ -244,7 +279,9 @@ class DocumentStore:
     def notebook_cells(self, uri: str) -> List[CellView]:
         return sorted((view for view in self.cells.values() if view.notebook == uri), key=lambda v: v.offset)
 
-    def close_notebook(self, uri: str) -> None:
+    def close_notebook(self, uri: str, cells: Sequence[str]) -> None:
         self.close(uri)
+        for cell_uri in cells:
+            self.cell_texts.pop(cell_uri, None)
         for cell_uri in [u for u, view in self.cells.items() if view.notebook == uri]:
             del self.cells[cell_uri]

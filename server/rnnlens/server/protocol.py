@@ -15,7 +15,8 @@
   the client waits forever).
 - A body that is not UTF-8 JSON gets a `ParseError` response with a null id, and a log line rather
   than a message box in the user's face.
-- `textDocument/didChange` reaches RNN Lens with the client's ranges, untouched by pygls.
+- `textDocument/didChange` and `notebookDocument/didChange` reach RNN Lens with the client's ranges,
+  untouched by pygls.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from typing import Any, Dict
 
 import attrs
 from cattrs.errors import ClassValidationError
-from lsprotocol.types import EXIT, INITIALIZE, TEXT_DOCUMENT_DID_CHANGE, DidChangeTextDocumentParams
+from lsprotocol.types import (EXIT, INITIALIZE, NOTEBOOK_DOCUMENT_DID_CHANGE, TEXT_DOCUMENT_DID_CHANGE,
+                              DidChangeNotebookDocumentParams, DidChangeTextDocumentParams)
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -143,6 +145,14 @@ class RnnLensProtocol(LanguageServerProtocol):
         for change in copy.deepcopy(params.content_changes):
             self.workspace.update_text_document(params.text_document, change)
         handler = self.fm.features.get(TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
+
+    @lsp_method(NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(self, params: DidChangeNotebookDocumentParams):
+        # The same for a cell's edits: pygls would clamp them in place against its own copy of the cell.
+        self.workspace.update_notebook_document(copy.deepcopy(params))
+        handler = self.fm.features.get(NOTEBOOK_DOCUMENT_DID_CHANGE)
         if handler is not None:
             yield handler, (params,), None
 

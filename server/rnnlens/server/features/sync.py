@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Dict
-from urllib.parse import unquote
 
 from lsprotocol import types
 
@@ -69,31 +68,27 @@ def register(server) -> None:
             diagnostics.clear(ls, uri)
 
     def rebuild_notebook(ls, uri: str, version) -> None:
+        # pygls' copy gives the cells' order and kinds; their text is the store's own.
         notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is None:
             return
-        texts = ls.workspace.text_documents  # keyed by unquoted URI, as pygls stores them
-
-        def cell_text(uri: str) -> str:
-            document = texts.get(unquote(uri)) or texts.get(uri)
-            return document.source if document is not None else ""
-
-        cells = [(cell.document, cell_text(cell.document))
-                 for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
+        cells = [cell.document for cell in notebook.cells if cell.kind == types.NotebookCellKind.Code]
         ls.store.set_notebook(uri, version, cells)
-        for cell_uri, _ in cells:
+        for cell_uri in cells:
             settle(ls, cell_uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_open(ls, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.store.open_cells(params.cell_text_documents)
         rebuild_notebook(ls, params.notebook_document.uri, params.notebook_document.version)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     def notebook_change(ls, params: types.DidChangeNotebookDocumentParams) -> None:
+        ls.store.change_cells(params.change.cells, ls.encoding)
         rebuild_notebook(ls, params.notebook_document.uri, params.notebook_document.version)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls, params: types.DidCloseNotebookDocumentParams) -> None:
         for cell in params.cell_text_documents:
             diagnostics.clear(ls, cell.uri)
-        ls.store.close_notebook(params.notebook_document.uri)
+        ls.store.close_notebook(params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents])
