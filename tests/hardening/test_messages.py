@@ -265,6 +265,46 @@ def test_an_edit_lands_where_the_client_made_it(raw_server, text, changes):
     assert hints_of(raw_server.hints(uri)) == expected_hints(data, "utf-16")
 
 
+# Notebook cells took their text from pygls' copies, which drift the same way after an incremental edit.
+@pytest.mark.parametrize("text,changes", [
+    ("import torch.nn as nn\n\x0c\nx = 1\nrnn = nn.LSTM(3, 2)\n", [comment_at(3, 19)]),
+    ("import torch.nn as nn\nx = '\u2028'; rnn = nn.LSTM(3, 2)\n", [comment_at(1, 29)]),
+], ids=["form_feed_line", "line_separator"])
+def test_a_cell_edit_lands_where_the_client_made_it(raw_server, text, changes):
+    notebook, cell = "file:///lands.ipynb", "vscode-notebook-cell:/lands.ipynb#c0"
+    raw_server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": cell}]},
+        "cellTextDocuments": [{"uri": cell, "languageId": "python", "version": 1, "text": text}]})
+    data = text.encode()
+    for version, change in enumerate(changes, 2):
+        raw_server.notify("notebookDocument/didChange", {
+            "notebookDocument": {"uri": notebook, "version": version},
+            "change": {"cells": {"textContent": [
+                {"document": {"uri": cell, "version": version}, "changes": [change]}]}}})
+        data = apply_change(data, change, "utf-16")
+    assert hints_of(raw_server.hints(cell)) == expected_hints(data, "utf-16")
+
+
+def test_a_cell_added_and_edited_in_one_change_gets_its_hint(raw_server):
+    # The structure change comes first (LSP's order): the edit is to the cell it opens.
+    notebook = "file:///added.ipynb"
+    first, added = "vscode-notebook-cell:/added.ipynb#c0", "vscode-notebook-cell:/added.ipynb#c1"
+    raw_server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": first}]},
+        "cellTextDocuments": [{"uri": first, "languageId": "python", "version": 1, "text": "import torch.nn as nn\n"}]})
+    raw_server.notify("notebookDocument/didChange", {
+        "notebookDocument": {"uri": notebook, "version": 2},
+        "change": {"cells": {
+            "structure": {"array": {"start": 1, "deleteCount": 0, "cells": [{"kind": 2, "document": added}]},
+                          "didOpen": [{"uri": added, "languageId": "python", "version": 1,
+                                       "text": "x = '\u2028'; rnn = nn.LSTM(3, 2)\n"}]},
+            "textContent": [{"document": {"uri": added, "version": 2}, "changes": [comment_at(0, 40)]}]}}})
+    assert hints_of(raw_server.hints(added)) == [((0, 28), "56 params")]
+    assert raw_server.hints(first) == []
+
+
 def test_stale_and_repeated_versions_are_applied_in_order(raw_server):
     uri = raw_server.open("file:///stale.py", TORCH, version=10)
     data = TORCH.encode()
