@@ -6,7 +6,7 @@ Positions are byte spans; converting them to editor or CLI columns happens at th
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..core import Count, Polynomial
@@ -127,7 +127,11 @@ class Part:
     """One analysis unit's findings and models as they were computed — in the coordinates of the
     document version they were computed in, with indexes local to the unit — and how to place them
     in the current version: shifted by `delta` bytes (what lies in `start`..`end`), numbered from
-    `base`. Placing is done lazily, so an edit costs only the units it touched."""
+    `base`. Placing is done lazily, so an edit costs only the units it touched.
+
+    `memo` is for what presenters derive from the unit's findings wherever they are placed (e.g. hint
+    labels): it is shared by the parts of every version that reuses the unit's result, so a moved unit
+    is not presented afresh."""
 
     findings: Sequence[Finding]
     models: Sequence[ModelFinding]
@@ -136,6 +140,7 @@ class Part:
     delta: int = 0
     base: int = 0
     instantiations: Sequence[Instantiation] = ()
+    memo: Dict[Any, Any] = field(default_factory=dict)
 
     @property
     def current_start(self) -> int:
@@ -145,16 +150,17 @@ class Part:
     def current_end(self) -> int:
         return self.end + self.delta
 
-    def _offset(self, offset: int) -> int:
+    def place(self, offset: int) -> int:
+        """Where an offset of the version the part was computed in lies in the current one."""
         return offset + self.delta if self.start <= offset <= self.end else offset
 
     def _span(self, span: Optional[Span]) -> Optional[Span]:
         if span is None or not self.delta:
             return span
-        return Span(self._offset(span.start_byte), self._offset(span.end_byte))
+        return Span(self.place(span.start_byte), self.place(span.end_byte))
 
     def _origins(self, origins: Tuple[Origin, ...]) -> Tuple[Origin, ...]:
-        return tuple(Origin(o.label, self._offset(o.offset)) for o in origins) if self.delta else origins
+        return tuple(Origin(o.label, self.place(o.offset)) for o in origins) if self.delta else origins
 
     def placed_findings(self) -> List[Finding]:
         if not self.delta and not self.base:
@@ -176,8 +182,8 @@ class Part:
             return list(self.models)
         return [replace(m, span=self._span(m.span), extent=self._span(m.extent),
                         members=tuple(i + self.base for i in m.members),
-                        not_counted=tuple(replace(n, offset=self._offset(n.offset)) for n in m.not_counted),
-                        submodels=tuple((name, self._offset(o)) for name, o in m.submodels))
+                        not_counted=tuple(replace(n, offset=self.place(n.offset)) for n in m.not_counted),
+                        submodels=tuple((name, self.place(o)) for name, o in m.submodels))
                 for m in self.models]
 
 
@@ -208,16 +214,10 @@ class DocumentAnalysis:
         end = max((f.span.end_byte for f in findings), default=0)
         return cls([Part(tuple(findings), tuple(models), 0, end)])
 
-    def _part_findings(self, position: int) -> List[Finding]:
-        placed = self._findings.get(position)
-        if placed is None:
-            placed = self._findings[position] = self._parts[position].placed_findings()
-        return placed
-
     @property
     def findings(self) -> Tuple[Finding, ...]:
         if self._all is None:
-            everything = [f for position in range(len(self._parts)) for f in self._part_findings(position)]
+            everything = [f for position in range(len(self._parts)) for f in self.part_findings(position)]
             self._all = tuple(sorted(everything, key=lambda f: f.span.start_byte))
         return self._all
 
@@ -266,23 +266,35 @@ class DocumentAnalysis:
     def finding(self, index: int) -> Finding:
         for position, part in enumerate(self._parts):
             if part.base <= index < part.base + len(part.findings):
-                return self._part_findings(position)[index - part.base]
+                return self.part_findings(position)[index - part.base]
         raise IndexError(index)
 
-    def findings_between(self, start_byte: int, end_byte: int) -> List[Finding]:
-        """The findings whose call overlaps start..end, placing only the parts that can hold one."""
-        found = []
+    def parts_between(self, start_byte: int, end_byte: int) -> List[Tuple[int, Part]]:
+        """The parts (with their positions, for `part_findings`) that can hold a finding whose call
+        overlaps start..end, in order, without placing any."""
         last = bisect_right(self._starts, end_byte)  # parts starting after the range cannot overlap it
         candidates = list(self._spanning)
         position = last - 1
         while position >= 0 and self._parts[position].current_end >= start_byte:
             candidates.append(position)  # the others do not overlap each other: walk back until one ends
             position -= 1
-        for position in sorted(set(candidates)):
-            part = self._parts[position]
-            if part.findings and part.current_start <= end_byte and part.current_end >= start_byte:
-                found += [f for f in self._part_findings(position)
-                          if f.span.end_byte >= start_byte and f.span.start_byte <= end_byte]
+        return [(position, self._parts[position]) for position in sorted(set(candidates))
+                if self._parts[position].findings and self._parts[position].current_start <= end_byte
+                and self._parts[position].current_end >= start_byte]
+
+    def part_findings(self, position: int) -> List[Finding]:
+        """The findings of the part at `position` (see `parts_between`), placed in this version."""
+        placed = self._findings.get(position)
+        if placed is None:
+            placed = self._findings[position] = self._parts[position].placed_findings()
+        return placed
+
+    def findings_between(self, start_byte: int, end_byte: int) -> List[Finding]:
+        """The findings whose call overlaps start..end, placing only the parts that can hold one."""
+        found = []
+        for position, _ in self.parts_between(start_byte, end_byte):
+            found += [f for f in self.part_findings(position)
+                      if f.span.end_byte >= start_byte and f.span.start_byte <= end_byte]
         return sorted(found, key=lambda f: f.span.start_byte)
 
     def finding_at(self, byte: int) -> Optional[Finding]:
@@ -294,7 +306,7 @@ class DocumentAnalysis:
         found = []
         for position, part in enumerate(self._parts):
             if any(f.diagnostics for f in part.findings):
-                found += [f for f in self._part_findings(position) if f.diagnostics]
+                found += [f for f in self.part_findings(position) if f.diagnostics]
         return found
 
 

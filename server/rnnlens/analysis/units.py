@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..catalog import ROOTS
@@ -59,6 +59,7 @@ class _Cached:
     result: UnitResult
     start: int  # where the unit was when its result was computed
     end: int
+    memo: dict = field(default_factory=dict)  # its parts' presenters' memo (see Part), kept with the result
 
 
 class UnitCache:
@@ -169,7 +170,7 @@ def assemble(placed: Sequence[Tuple[_Cached, int]], complete: bool = True) -> Do
     for cached, delta in sorted(placed, key=lambda pair: pair[0].start + pair[1]):
         models = [resolved.get(id(model), model) for model in cached.result.models]
         parts.append(Part(cached.result.findings, models, cached.start, cached.end, delta, base,
-                          cached.result.instantiations))
+                          cached.result.instantiations, cached.memo))
         base += len(cached.result.findings)
     return DocumentAnalysis(parts, complete)
 

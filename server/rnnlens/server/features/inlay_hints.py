@@ -42,17 +42,29 @@ def register(server) -> None:
         return [hint for offset, hint in built if start <= offset <= end]
 
     def _build(ls, view, analysis, lazy: bool, uri: str, start: int, end: int):
+        style = ls.settings.inlay_hints_style
+        calls = []
+        for position, part in analysis.parts_between(start, end):
+            # A unit's labels do not depend on where it is: worked out once for its result, then only
+            # shifted with it (after an edit most units have moved, few have changed).
+            labels = part.memo.get(("hint labels", style))
+            if labels is None:
+                labels = part.memo[("hint labels", style)] = [
+                    (local, finding.index, finding.span.start_byte, finding.span.end_byte, hint_label(finding, style))
+                    for local, finding in enumerate(part.findings) if finding.shows_hint]
+            for local, index, call_start, call_end, label in labels:
+                call_start, call_end = part.place(call_start), part.place(call_end)
+                if start <= call_end <= end and view.contains(call_start, call_end):
+                    calls.append((call_start, call_end, label, position, part.base + index, local))
         hints = []
-        for finding in analysis.findings_between(start, end):
-            position = finding.span.end_byte
-            if not (finding.shows_hint and start <= position <= end
-                    and view.contains(finding.span.start_byte, position)):
-                continue
-            hint = types.InlayHint(position=view.position(position),
-                                   label=hint_label(finding, ls.settings.inlay_hints_style), padding_left=True)
+        # Ordered by where the calls start, as findings_between orders findings, so that hints ending at
+        # the same offset keep the order they had when sorted by it below.
+        for _, position, label, part_position, index, local in sorted(calls, key=lambda call: call[0]):
+            hint = types.InlayHint(position=view.position(position), label=label, padding_left=True)
             if lazy:
-                hint.data = {"uri": uri, "version": view.document.version, "index": finding.index}
+                hint.data = {"uri": uri, "version": view.document.version, "index": index}
             else:
+                finding = analysis.part_findings(part_position)[local]
                 hint.tooltip = _tooltip(layer_markdown(finding, view.where, ls.settings.memory_dtype,
                                                        analysis.as_built(finding)))
             hints.append((position, hint))
