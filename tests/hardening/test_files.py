@@ -727,7 +727,9 @@ def test_an_annotated_attribute_without_a_value_is_not_a_crash(annotation):
     "from keras import layers\ndef f(units):\n    return layers.Bidirectional(layers.LSTM(units))\n",
     "from keras import layers\nx = layers.Input((5, 3))\ny = layers.TimeDistributed(layers.Dense(units))(x)\n",
     "from keras import layers\ndef f(units):\n    return layers.RNN(layers.LSTMCell(units))\n",
-], ids=["bidirectional", "time_distributed", "rnn_of_a_cell"])
+    "from keras import layers\ncells = [layers.LSTMCell(32), layers.LSTMCell(units)]\n"
+    "r = layers.RNN(layers.StackedRNNCells(cells))\n",
+], ids=["bidirectional", "time_distributed", "rnn_of_a_cell", "stacked_cells_in_a_list"])
 def test_a_wrappers_unknowns_are_reported_with_their_reasons(source):
     check(source)
 

@@ -1379,22 +1379,20 @@ def _fully_known(value: Value) -> bool:
 
 
 def _with_wrapped_unknowns(findings: List[Finding]) -> List[Finding]:
-    """A wrapper's count (Bidirectional, TimeDistributed, RNN of a cell) is a formula in its inner layers'
-    unknowns too: give the wrapper those unknowns, with their reasons, up the chain of wrappers."""
-    added: Dict[int, Dict[str, UnknownSize]] = {}
+    """A wrapper's count (Bidirectional, TimeDistributed, RNN of a cell or of a stack of cells) is a
+    formula in its inner layers' unknowns too: give each count the unknowns its formula names, with the
+    reasons the layers that brought them in gave (a name means one value within a unit)."""
+    reasons: Dict[str, UnknownSize] = {}
     for finding in findings:
-        wrapper, seen = finding.wrapped_by, {finding.index}
-        while wrapper is not None and wrapper not in seen:  # mid-edit text can make a cycle
-            seen.add(wrapper)
-            outer = findings[wrapper]
-            names = set(outer.count.total.unknowns) if outer.count.total is not None else set()
-            known = {u.name for u in outer.unknowns}
-            for unknown in finding.unknowns:
-                if unknown.name in names and unknown.name not in known:
-                    added.setdefault(wrapper, {}).setdefault(unknown.name, unknown)
-            wrapper = outer.wrapped_by
-    return [replace(f, unknowns=f.unknowns + tuple(added[f.index].values())) if f.index in added else f
-            for f in findings]
+        for unknown in finding.unknowns:
+            reasons.setdefault(unknown.name, unknown)
+    completed = []
+    for finding in findings:
+        explained = {u.name for u in finding.unknowns}
+        names = finding.count.total.unknowns if finding.count.total is not None else ()
+        missing = tuple(reasons[name] for name in names if name not in explained and name in reasons)
+        completed.append(replace(finding, unknowns=finding.unknowns + missing) if missing else finding)
+    return completed
 
 
 def _reasons_of(value: Value) -> List[Tuple[str, str]]:
