@@ -446,13 +446,14 @@ def test_an_equinox_array_field_counts_its_shape(tmp_path):
               "        self.linear = eqx.nn.Linear(n, 2, key=key)\n"
               "        self.bias = jnp.zeros((n, 2))\n"
               "        self.scale = jax.random.normal(key, shape=(n,))\n"
+              "        self.mask = jax.random.bernoulli(key, 0.5, (n, 3))\n"
               "        self.other = jnp.asarray(n)\n\n"
               "head = Head(4, jax.random.PRNGKey(0))\n")
     record = source_json(tmp_path, source)
     assert [(made["status"], made["params"]) for made in record["instantiations"]] == [
-        ("lower_bound", linear(4, 2) + 4 * 2 + 4)]
+        ("lower_bound", linear(4, 2) + 4 * 2 + 4 + 4 * 3)]
     assert model_named(record, "Head")["not_counted"] == [
-        "self.other at line 10 (an array field: a parameter this tool does not count)"]
+        "self.other at line 11 (an array field: a parameter this tool does not count)"]
 
 
 def test_a_factory_returning_a_functional_keras_model_is_counted_where_it_is_called(tmp_path):

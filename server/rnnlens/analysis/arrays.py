@@ -12,8 +12,8 @@ from .values import Items, Value, as_polynomial
 
 # The array constructors whose shape argument is known, and where it is: (position, keyword).
 _SHAPED = {f"jax.numpy.{name}": (0, "shape") for name in ("zeros", "ones", "empty", "full")}
-_SHAPED.update({f"jax.random.{name}": (1, "shape") for name in ("normal", "uniform", "bernoulli", "gumbel")})
-_SHAPED["jax.random.truncated_normal"] = (3, "shape")
+_SHAPED.update({f"jax.random.{name}": (1, "shape") for name in ("normal", "uniform", "gumbel")})
+_SHAPED.update({"jax.random.bernoulli": (2, "shape"), "jax.random.truncated_normal": (3, "shape")})
 
 
 def array_size(call: Node, path: str, evaluate: Callable[[Node], Value]) -> Optional[Polynomial]:
