@@ -207,14 +207,18 @@ class RawServer:
             pass
 
     # -- writing -------------------------------------------------------------------------------
-    def send_bytes(self, data: bytes) -> None:
+    def send_bytes(self, data: bytes, piece: Optional[int] = None) -> None:
+        """Write `data`, flushed in pieces of `piece` bytes if given — all of it before any answer the
+        reader thread writes (to workspace/configuration, say), which would land inside the message."""
         self.sent_log.append(data[:400].decode("utf-8", "replace"))
         if len(self.sent_log) > 4000:
             del self.sent_log[:2000]
+        step = piece or max(len(data), 1)
         with self._write_lock:
             try:
-                self.process.stdin.write(data)
-                self.process.stdin.flush()
+                for start in range(0, len(data), step):
+                    self.process.stdin.write(data[start:start + step])
+                    self.process.stdin.flush()
             except (BrokenPipeError, ValueError) as error:
                 raise ServerGone(f"the server's input is closed ({error}); stderr:\n{self.stderr[-3000:]}")
 

@@ -98,8 +98,7 @@ def test_a_message_split_into_single_bytes_is_still_read(raw_server):
     data = encode({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
         "uri": uri, "languageId": "python", "version": 1, "text": PROBE_SOURCE}}}) + request_bytes(
         55, "textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": rng((0, 0), (99, 0))})
-    for index in range(len(data)):
-        raw_server.send_bytes(data[index:index + 1])
+    raw_server.send_bytes(data, piece=1)
     assert [h["label"] for h in raw_server.response(55, 20)["result"]] == ["56 params"]
 
 
