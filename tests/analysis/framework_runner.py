@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import functools
-import inspect
 import io
 import json
 import math
@@ -42,15 +40,15 @@ os.environ.setdefault("GLOG_minloglevel", "3")
 os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from probe import catalog_rows as _rows, constructing as _constructing, linen_size, position as _position, \
-    tree_size as _leaves_size  # noqa: E402
+from probe import catalog_rows as _rows, linen_size, position as _position, tree_size as _leaves_size, \
+    watch  # noqa: E402
 
 RUN_NAME = "__corpus__"  # not "__main__": the files' demo blocks do not run
 MAGIC = re.compile(r"^([ \t]*)[%!]", re.MULTILINE)
 
 _import = builtins.__import__  # what the corpus files import with (the Keras adapter wraps it)
 records = []  # (filename, line, byte column, class name, instance)
-_wrapper_codes = set()
+targets = set()  # the corpus files being run
 arguments = {}  # id(instance) → the (args, kwargs) its constructor received
 
 
@@ -64,39 +62,10 @@ def _context(frame, targets):
     return calls
 
 
-def _record(cls, instance, frame, targets):
-    if type(instance) is not cls:  # a subclass's own row (or the user's subclass) decides
-        return
-    while frame is not None:
-        if frame.f_code.co_filename in targets:
-            line, column = _position(frame)
-            records.append((frame.f_code.co_filename, line, column, cls, instance, _context(frame.f_back, targets)))
-            return
-        if frame.f_code in _wrapper_codes or not _constructing(frame, instance):
-            return  # built by other code: another layer's constructor, a layer's call, ...
-        frame = frame.f_back
-
-
-def watch(classes, targets):
-    for cls in classes:
-        original = cls.__init__
-
-        def make(cls, original):
-            @functools.wraps(original)
-            def __init__(self, *args, **kwargs):
-                original(self, *args, **kwargs)
-                _record(cls, self, sys._getframe(1), targets)
-                arguments[id(self)] = (args, kwargs)
-
-            try:
-                __init__.__signature__ = inspect.signature(original)
-            except (TypeError, ValueError):
-                pass
-            return __init__
-
-        wrapper = make(cls, original)
-        _wrapper_codes.add(wrapper.__code__)
-        cls.__init__ = wrapper
+def _record(cls, instance, frame, args, kwargs, original):
+    line, column = _position(frame)
+    records.append((frame.f_code.co_filename, line, column, cls, instance, _context(frame.f_back, targets)))
+    arguments[id(instance)] = (args, kwargs)
 
 
 # -- per framework: which classes, how to count a layer, which objects are models -------------------
@@ -364,8 +333,8 @@ def run(frameworks, paths):
     owner = {}
     for name, adapter in adapters.items():
         owner.update({cls: name for cls in adapter.classes})
-    targets = {str(Path(p).resolve()) for p in paths}
-    watch(owner, targets)
+    targets.update(str(Path(p).resolve()) for p in paths)
+    watch(owner, targets, _record)
     report = {}
     for name in paths:
         path = Path(name).resolve()

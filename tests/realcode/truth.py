@@ -31,7 +31,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import dataclasses
-import functools
 import inspect
 import io
 import json
@@ -49,13 +48,12 @@ os.environ.setdefault("GLOG_minloglevel", "3")
 warnings.simplefilter("ignore")
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from probe import catalog_rows as _rows, constructing as _constructing, linen_size, position as _position, \
-    tree_size as _size  # noqa: E402
+import probe  # noqa: E402
+from probe import catalog_rows as _rows, linen_size, position as _position, tree_size as _size  # noqa: E402
 
 PLAIN = (bool, int, float, str)
 records = []  # dicts: position, class name, instance, bound arguments, environment
 targets = set()  # the corpus file being run
-_wrappers = set()
 
 
 def _plain(value):
@@ -92,47 +90,21 @@ def snapshot(frame):
 
 
 def _record(cls, instance, frame, args, kwargs, original):
-    if type(instance) is not cls:
-        return
-    while frame is not None:
-        if frame.f_code.co_filename in targets:
-            line, column = _position(frame)
-            try:
-                binding = inspect.signature(original).bind(instance, *args, **kwargs)
-                binding.apply_defaults()
-                bound = binding.arguments
-            except (TypeError, ValueError):
-                bound = {}
-            attributes = {k: v for k, v in _attributes(instance).items() if _plain(v) and not k.startswith("_")}
-            attributes.update({k: v for k, v in bound.items() if _plain(v)})
-            records.append({"line": line, "byte": column, "layer": cls.__name__, "instance": instance,
-                            "bound": attributes,
-                            "env": snapshot(frame), "args": (args, kwargs)})
-            return
-        if frame.f_code in _wrappers or not _constructing(frame, instance):
-            return
-        frame = frame.f_back
+    line, column = _position(frame)
+    try:
+        binding = inspect.signature(original).bind(instance, *args, **kwargs)
+        binding.apply_defaults()
+        bound = binding.arguments
+    except (TypeError, ValueError):
+        bound = {}
+    attributes = {k: v for k, v in _attributes(instance).items() if _plain(v) and not k.startswith("_")}
+    attributes.update({k: v for k, v in bound.items() if _plain(v)})
+    records.append({"line": line, "byte": column, "layer": cls.__name__, "instance": instance,
+                    "bound": attributes, "env": snapshot(frame), "args": (args, kwargs)})
 
 
 def watch(classes):
-    for cls in classes:
-        original = cls.__init__
-
-        def make(cls, original):
-            @functools.wraps(original)
-            def __init__(self, *args, **kwargs):
-                original(self, *args, **kwargs)
-                _record(cls, self, sys._getframe(1), args, kwargs, original)
-
-            try:  # Keras reads the constructor's signature when it creates a layer
-                __init__.__signature__ = inspect.signature(original)
-            except (TypeError, ValueError):
-                pass
-            return __init__
-
-        wrapper = make(cls, original)
-        _wrappers.add(wrapper.__code__)
-        cls.__init__ = wrapper
+    probe.watch(classes, targets, _record)
 
 
 # -- one adapter per framework: the classes to watch, counting a layer, counting a model ------------
