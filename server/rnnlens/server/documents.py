@@ -26,13 +26,20 @@ def _point(source: bytes, offset: int) -> Tuple[int, int]:
     return row, offset - (source.rfind(b"\n", 0, offset) + 1)
 
 
-def _replaced(lines: LineIndex, change: types.TextDocumentContentChangeEvent, encoding: str) -> Tuple[int, int]:
-    """The bytes of `lines.source` that `change` replaces, its range read as LSP reads it."""
+def _applied(lines: LineIndex, change: types.TextDocumentContentChangeEvent,
+             encoding: str) -> Tuple[LineIndex, ByteEdit]:
+    """The text (as its line index) after `change`, its range read as LSP reads it, and the bytes it
+    replaced."""
     if isinstance(change, types.TextDocumentContentChangePartial):
         start = lines.offset(change.range.start.line, change.range.start.character, encoding)
         end = lines.offset(change.range.end.line, change.range.end.character, encoding)
-        return min(start, end), max(start, end)
-    return 0, len(lines.source)
+        start, end = min(start, end), max(start, end)
+    else:
+        start, end = 0, len(lines.source)
+    inserted = change.text.encode("utf-8", errors="surrogatepass")
+    new_end = start + len(inserted)
+    source = lines.source[:start] + inserted + lines.source[end:]
+    return lines.edited(start, end, new_end, source), ByteEdit(start, end, new_end)
 
 
 @dataclass
@@ -52,15 +59,13 @@ class Document:
         self.lines = LineIndex(self.source)
 
     def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
-        start, end = _replaced(self.lines, change, encoding)
-        inserted = change.text.encode("utf-8", errors="surrogatepass")
         old = self.source
-        self.source = old[:start] + inserted + old[end:]
-        new_end = start + len(inserted)
+        self.lines, edit = _applied(self.lines, change, encoding)
+        self.source = self.lines.source
         if self.tree is not None:
-            self.tree.edit(start, end, new_end, _point(old, start), _point(old, end), _point(self.source, new_end))
-        self._edits.append(ByteEdit(start, end, new_end))
-        self.lines = self.lines.edited(start, end, new_end, self.source)
+            self.tree.edit(edit.start, edit.old_end, edit.new_end, _point(old, edit.start), _point(old, edit.old_end),
+                           _point(self.source, edit.new_end))
+        self._edits.append(edit)
         self._analyses.clear()
 
     def analysis(self, frameworks: Sequence[str], time_budget: Optional[float] = None) -> DocumentAnalysis:
@@ -250,10 +255,7 @@ class DocumentStore:
             if lines is None:
                 continue
             for text_change in edited.changes:
-                start, end = _replaced(lines, text_change, encoding)
-                inserted = text_change.text.encode("utf-8", errors="surrogatepass")
-                source = lines.source[:start] + inserted + lines.source[end:]
-                lines = lines.edited(start, end, start + len(inserted), source)
+                lines, _ = _applied(lines, text_change, encoding)
             self.cell_texts[edited.document.uri] = lines
 
     def cell_text(self, uri: str) -> str:
